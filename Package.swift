@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libtorch 1.13.1 from Debian (`libtorch-dev`). Its C++ API headers live outside the default include
+// path, hence unsafeFlags (allowed in a root package). libtorch's headers need C++17 (not C++20 with clang).
+let torchIncludes: [String] = ["-I/usr/include/torch/csrc/api/include"]
+
+let package = Package(
+    name: "TakeSense",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "takesense", targets: ["takesense"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "SafeTensors", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C++17 shim: an extern "C" API over libtorch with opaque handles and a thread-local last error.
+        .target(
+            name: "CTorch",
+            cxxSettings: [.unsafeFlags(torchIncludes + ["-Wno-deprecated-declarations"])],
+            linkerSettings: [
+                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
+            ]
+        ),
+        // Safetensors reading/writing in pure Swift, bounds-checked; no libtorch dependency.
+        .target(name: "SafeTensors"),
+        // Tensors, autograd, modules named like PyTorch's state_dict, layers, optimizers.
+        .target(name: "Torch", dependencies: ["CTorch", "SafeTensors"]),
+        // FFmpeg 5.1 libraries through pkg-config.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libswscale libswresample libavutil",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libswresample-dev", "libavutil-dev"])]
+        ),
+        .target(name: "Media", dependencies: ["CFFmpeg"]),
+        // Dataset-level statistics (chi-square, phi, Cramér's V, Pearson), exact to scipy.
+        .target(name: "Stats"),
+        // Corpus layouts (FER2013 CSV/folders, CK+, RAVDESS, CREMA-D, TESS, SAVEE), label sets, split presets.
+        .target(name: "Datasets"),
+        .target(name: "FaceEmotion", dependencies: ["Torch"]),
+        .target(name: "VoiceEmotion", dependencies: ["Torch"]),
+        .executableTarget(
+            name: "takesense",
+            dependencies: [
+                "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion"], resources: [.copy("Fixtures")]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

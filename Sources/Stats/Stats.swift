@@ -1,0 +1,2 @@
+// Placeholder: the Stats module (issue 7) lands here.
+public enum Stats {}
