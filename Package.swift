@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "SafeTensors", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,10 +25,10 @@ let package = Package(
                 .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
             ]
         ),
-        // Safetensors reading/writing in pure Swift, bounds-checked; no libtorch dependency.
-        .target(name: "SafeTensors"),
+        // Weight files in pure Swift, bounds-checked: safetensors (read/write), PyTorch .pth zips, CTranslate2 model.bin.
+        .target(name: "TensorFiles"),
         // Tensors, autograd, modules named like PyTorch's state_dict, layers, optimizers.
-        .target(name: "Torch", dependencies: ["CTorch", "SafeTensors"]),
+        .target(name: "Torch", dependencies: ["CTorch", "TensorFiles"]),
         // FFmpeg 5.1 libraries through pkg-config.
         .systemLibrary(
             name: "CFFmpeg",
@@ -51,7 +51,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles"]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
