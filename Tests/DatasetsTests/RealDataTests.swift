@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import Datasets
+
+/// The project's real data (`shared/data` beside the repository), located from this file's path —
+/// also through symlinks, for a scratch package whose test folder links to the repo's — or from
+/// the environment variable `TAKESENSE_SHARED_DATA` (which, when set, is the only place looked at). Absent on users' machines: the tests then skip.
+enum RealData {
+    static let root: String? = {
+        // An explicit setting wins, even when it points nowhere (which skips the real-data tests).
+        if let env = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"], !env.isEmpty {
+            return FileScan.isDirectory(env) ? env : nil
+        }
+        var candidates: [String] = []
+        let file = URL(fileURLWithPath: #filePath)
+        for url in [file, file.resolvingSymlinksInPath()] {
+            // Tests/DatasetsTests/RealDataTests.swift → repository root → ../shared/data
+            let repo = url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared/data").path)
+        }
+        return candidates.first { FileScan.isDirectory($0) }
+    }()
+
+    static var fer2013: String? { root.map { $0 + "/fer2013" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
+    static var ravdess: String? { root.map { $0 + "/ravdess" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
+}
+
+@Suite("Real data (shared/data)")
+struct RealDataTests {
+    @Test(.enabled(if: RealData.fer2013 != nil, "shared/data/fer2013 not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real FER2013 checks"))
+    func fer2013Folders() throws {
+        let root = try #require(RealData.fer2013)
+        let loaded = try FER2013Folders.load(root: root, options: LoadOptions(labels: .seven))
+        let training = loaded.samples.filter { $0.usage == .training }
+        let publicTest = loaded.samples.filter { $0.usage == .publicTest }
+        #expect(training.count == 28_709)
+        #expect(publicTest.count == 3_589)
+        #expect(loaded.report.unrecognised == 0)
+        #expect(labelCounts(training) == [
+            "angry": 3995, "disgust": 436, "fear": 4097, "happy": 7215, "neutral": 4965, "sad": 4830, "surprise": 3171,
+        ])
+        // Training images come from train/, PublicTest ones from validation/.
+        #expect(training.allSatisfy { $0.path.contains("/train/") })
+        #expect(publicTest.allSatisfy { $0.path.contains("/validation/") })
+
+        let six = try FER2013Folders.load(root: root)
+        #expect(six.samples.count == 28_709 + 3_589 - 3_171 - 415)
+        #expect(six.skipped == ["surprise": 3_171 + 415])
+    }
+
+    @Test(.enabled(if: RealData.fer2013 != nil, "shared/data/fer2013 not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real FER2013 checks"))
+    func fer2013Selected() throws {
+        let root = try #require(RealData.fer2013)
+        let split = try SplitPresets.fer2013Selected(root: root, seed: 42)
+        #expect(split.training.count + split.validation.count == 25_538)
+        #expect(split.validation.count == 5_108)
+        #expect(split.training.count == 20_430)
+        #expect(split.skipped == ["surprise": 3_171])
+        #expect(Set(split.training.map(\.path)).isDisjoint(with: split.validation.map(\.path)))
+        #expect(!split.validation.contains { $0.label == .surprise })
+        // Roughly proportional even without stratification.
+        let happyShare = Double(labelCounts(split.validation)["happy"] ?? 0) / 5_108
+        #expect(abs(happyShare - 7215.0 / 25_538) < 0.03)
+
+        let stratified = try SplitPresets.fer2013Selected(root: root, seed: 42, stratified: true)
+        #expect(labelCounts(stratified.validation) == ["angry": 799, "disgust": 87, "fear": 819, "happy": 1443, "neutral": 993, "sad": 966])
+    }
+
+    @Test(.enabled(if: RealData.ravdess != nil, "shared/data/ravdess not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real RAVDESS checks"))
+    func ravdess() throws {
+        let root = try #require(RealData.ravdess)
+        let loaded = try RAVDESS.load(root: root)
+        #expect(loaded.samples.count + loaded.report.skippedTotal == 1_200)
+        #expect(loaded.report.unrecognised == 0)
+        #expect(loaded.skipped == ["calm": 160, "surprise": 160])
+        #expect(labelCounts(loaded.samples) == ["neutral": 80, "happy": 160, "sad": 160, "angry": 160, "fear": 160, "disgust": 160])
+        let speakers = Set(loaded.samples.map(\.speaker))
+        #expect(speakers.count == 20)
+        #expect(speakers == Set((1...20).map { String(format: "%02d", $0) }))
+        #expect(loaded.samples.allSatisfy { $0.path.hasSuffix(".flac") && $0.vocalChannel == .speech })
+        #expect(loaded.samples.filter { $0.gender == .male }.count == 440)
+        #expect(loaded.samples.filter { $0.gender == .female }.count == 440)
+
+        let study = try SplitPresets.speechStudy(loaded.samples, seed: 42)
+        #expect(study.testSpeakers.count == 2)
+        #expect(study.test.count == 88)
+        #expect(study.validation.count == 158)  // 792 × 0.2
+        #expect(study.training.count == 634)
+        #expect(study.testSpeakers.isDisjoint(with: study.trainingSpeakers.union(study.validationSpeakers)))
+
+        let holdOut = try SplitPresets.holdOutSpeakers(
+            loaded.samples, testSpeakers: [SpeakerRef(corpus: .ravdess, speaker: "19"), SpeakerRef(corpus: .ravdess, speaker: "20")], seed: 42)
+        #expect(Set(holdOut.test.map(\.speaker)) == ["19", "20"])
+        #expect(holdOut.test.count == 88)
+        #expect(holdOut.trainingSpeakers.count == 18)
+    }
+}
