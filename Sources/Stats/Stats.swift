@@ -1,2 +1,0 @@
-// Placeholder: the Stats module (issue 7) lands here.
-public enum Stats {}
