@@ -4,9 +4,11 @@ import Foundation
 // in PyTorch's order and drawn from libtorch's generator with the same bounds, so after
 // `Torch.manualSeed(s)` a layer holds the same values as `torch.manual_seed(s); nn.Layer(...)`.
 
-enum Init {
+/// PyTorch's `torch.nn.init` functions, computing bounds exactly as Python does so that seeded
+/// initialisation draws the same values.
+public enum Init {
     /// kaiming_uniform_(w, a=sqrt(5)) and the matching bias bound, as nn.Linear/nn.ConvNd.reset_parameters.
-    static func linearLike(weight: Tensor, bias: Tensor?, fanIn: Int) throws {
+    public static func linearLike(weight: Tensor, bias: Tensor?, fanIn: Int) throws {
         let a = 5.0.squareRoot()
         let gain = (2.0 / (1 + a * a)).squareRoot()
         let std = gain / Double(fanIn).squareRoot()
@@ -18,14 +20,23 @@ enum Init {
         }
     }
 
+    /// kaiming_normal_(w, mode="fan_out", nonlinearity="relu"), torchvision's convolution init.
+    public static func kaimingNormalFanOut(_ w: Tensor) throws {
+        let shape = w.shape
+        let receptive = shape.dropFirst(2).reduce(1, *)
+        let fanOut = shape[0] * receptive
+        try w.normal(mean: 0, std: 2.0.squareRoot() / Double(fanOut).squareRoot())
+    }
+
     /// xavier_uniform_ with gain 1.
-    static func xavierUniform(_ w: Tensor, fanIn: Int, fanOut: Int) throws {
+    public static func xavierUniform(_ w: Tensor, fanIn: Int, fanOut: Int) throws {
         let std = (2.0 / Double(fanIn + fanOut)).squareRoot()
         let a = 3.0.squareRoot() * std
         try w.uniform(-a, a)
     }
 
-    static func parameter(_ shape: [Int]) throws -> Tensor {
+    /// An uninitialised float32 tensor that records gradients.
+    public static func parameter(_ shape: [Int]) throws -> Tensor {
         try Tensor.empty(shape).requiresGrad(true)
     }
 }

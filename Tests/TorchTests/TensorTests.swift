@@ -69,8 +69,10 @@ import Testing
     }
 
     static func residentBytes() -> Int {
-        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
-        let pages = Int(statm.split(separator: " ")[1]) ?? 0
+        // procfs reports size 0, so read it as a stream.
+        let statm = FileHandle(forReadingAtPath: "/proc/self/statm").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+        let fields = statm.split(separator: " ")
+        let pages = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
@@ -86,6 +88,7 @@ import Testing
         }
         try churn(2_000)  // warm up allocator caches
         let before = Self.residentBytes()
+        #expect(before > 1 << 20, "resident memory is readable")
         try churn(100_000)
         let growth = Self.residentBytes() - before
         #expect(growth < 32 << 20, "resident memory grew by \(growth >> 20) MB over 100,000 tensors")

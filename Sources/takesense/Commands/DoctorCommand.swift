@@ -61,7 +61,8 @@ struct SystemCheck {
     static func loadedBLAS() throws -> (name: String, path: String) {
         let a = try Tensor.rand([64, 64])
         _ = try a.matmul(a)
-        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
+        // procfs files report size 0: read them as a stream, not with String(contentsOfFile:).
+        let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
         let paths = Set(maps.split(separator: "\n").compactMap { line -> String? in
             guard let path = line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init),
                   path.hasPrefix("/"), path.contains("blas") else { return nil }

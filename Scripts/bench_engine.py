@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""The reference side of `takesense bench engine`: the same work in Debian's python3-torch 1.13.1.
+
+Prints one JSON object {row: median milliseconds}. Rows and timing rule match
+Sources/takesense/Commands/BenchCommand.swift: 2 warm-up runs, then repeat until 3 s or 20 runs
+(at least 5), median.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+
+
+def timed(fn):
+    for _ in range(2):
+        fn()
+    times, start = [], time.perf_counter()
+    while len(times) < 5 or (len(times) < 20 and time.perf_counter() - start < 3.0):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+class Attention(nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.k_proj = nn.Linear(d, d, bias=False)
+        self.v_proj = nn.Linear(d, d)
+        self.q_proj = nn.Linear(d, d)
+        self.out_proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        n, t, d = x.shape
+        hd = d // self.heads
+        split = lambda y: y.reshape(n, t, self.heads, hd).transpose(1, 2)
+        q = split(self.q_proj(x) * (hd ** -0.5))
+        k, v = split(self.k_proj(x)), split(self.v_proj(x))
+        attn = (q @ k.transpose(-2, -1)).softmax(dim=-1)
+        return self.out_proj((attn @ v).transpose(1, 2).reshape(n, t, d))
+
+
+class Layer(nn.Module):
+    def __init__(self, d, heads, ffn):
+        super().__init__()
+        self.self_attn = Attention(d, heads)
+        self.self_attn_layer_norm = nn.LayerNorm(d)
+        self.fc1 = nn.Linear(d, ffn)
+        self.fc2 = nn.Linear(ffn, d)
+        self.final_layer_norm = nn.LayerNorm(d)
+
+    def forward(self, x):
+        x = x + self.self_attn(self.self_attn_layer_norm(x))
+        return x + self.fc2(F.gelu(self.fc1(self.final_layer_norm(x))))
+
+
+class WhisperEncoder(nn.Module):
+    """Whisper-tiny-shaped: 2 conv1d + 4 pre-LN blocks, d_model 384, 6 heads (transformers' layout)."""
+    def __init__(self, mels=80, d=384, layers=4, heads=6, ffn=1536):
+        super().__init__()
+        self.conv1 = nn.Conv1d(mels, d, 3, padding=1)
+        self.conv2 = nn.Conv1d(d, d, 3, stride=2, padding=1)
+        self.embed_positions = nn.Embedding(1500, d)
+        self.layers = nn.ModuleList([Layer(d, heads, ffn) for _ in range(layers)])
+        self.layer_norm = nn.LayerNorm(d)
+
+    def forward(self, mel):
+        x = F.gelu(self.conv2(F.gelu(self.conv1(mel)))).permute(0, 2, 1)
+        x = x + self.embed_positions.weight[: x.shape[1]]
+        for layer in self.layers:
+            x = layer(x)
+        return self.layer_norm(x)
+
+
+def small_cnn():
+    """The training-step benchmark's CNN for 1x48x48 faces."""
+    def block(i, o):
+        return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2)]
+    return nn.Sequential(*block(1, 32), *block(32, 64), *block(64, 128), nn.Flatten(), nn.Linear(128 * 6 * 6, 6))
+
+
+def main():
+    torch.set_num_threads(int(os.environ.get("TAKESENSE_THREADS", os.cpu_count())))
+    torch.manual_seed(0)
+    rows = {}
+    resnet = torchvision.models.resnet34().eval()
+    with torch.no_grad():
+        for batch, size in [(1, 224), (16, 224), (1, 96), (16, 96)]:
+            x = torch.randn(batch, 3, size, size)
+            rows[f"resnet34 forward b{batch} 3x{size}x{size}"] = timed(lambda: resnet(x))
+        enc = WhisperEncoder().eval()
+        for frames in [1500, 500]:
+            mel = torch.randn(1, 80, frames * 2)
+            rows[f"whisper-tiny encoder forward {frames} frames"] = timed(lambda: enc(mel))
+    cnn = small_cnn().train()
+    opt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
+    x, y = torch.randn(64, 1, 48, 48), torch.randint(0, 6, (64,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(cnn(x), y).backward()
+        opt.step()
+    rows["small CNN train step b64 1x48x48"] = timed(step)
+    json.dump({"threads": torch.get_num_threads(), "rows": rows}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
