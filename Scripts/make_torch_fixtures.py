@@ -152,6 +152,10 @@ def ops():
     c.add("bilinear_up", [r(1, 2, 5, 6)], lambda x: F.interpolate(x, size=(9, 11), mode="bilinear", align_corners=False))
     c.add("bilinear_down_aa", [r(1, 1, 16, 16)],
           lambda x: F.interpolate(x, size=(7, 5), mode="bilinear", align_corners=False, antialias=True))
+    theta = torch.tensor([[[0.9, -0.2, 0.1], [0.15, 1.1, -0.05]], [[-1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+    c.add("affine_grid_sample", [r(2, 3, 8, 8), theta],
+          lambda x, t: F.grid_sample(x, F.affine_grid(t, [2, 3, 6, 7], align_corners=False), mode="bilinear",
+                                     padding_mode="border", align_corners=False))
     # Losses
     logits, target = r(6, 5), torch.tensor([0, 4, 2, 2, 1, 3])
     c.add("cross_entropy", [logits, target], lambda x, t: F.cross_entropy(x, t))

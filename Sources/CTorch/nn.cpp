@@ -95,6 +95,12 @@ ts_tensor ts_binary_cross_entropy_with_logits(ts_tensor logits, ts_tensor target
 ts_tensor ts_embedding(ts_tensor weight, ts_tensor indices) {
     return tensor_call([&] { return at::embedding(T(weight), T(indices)); });
 }
+ts_tensor ts_affine_grid(ts_tensor theta, const int64_t *size, int align_corners) {
+    return tensor_call([&] { return at::affine_grid_generator(T(theta), at::IntArrayRef(size, 4), align_corners != 0); });
+}
+ts_tensor ts_grid_sample(ts_tensor x, ts_tensor grid, int mode, int padding_mode, int align_corners) {
+    return tensor_call([&] { return at::grid_sampler(T(x), T(grid), mode, padding_mode, align_corners != 0); });
+}
 ts_tensor ts_stft_power(ts_tensor x, int64_t n_fft, int64_t hop, ts_tensor window) {
     return tensor_call([&] {
         at::Tensor sig = T(x);

@@ -100,6 +100,21 @@ public enum Functional {
         try check(ts_embedding(weight.handle, indices.handle))
     }
 
+    /// A sampling grid from affine matrices `theta` (N, 2, 3) for an output of `size` (N, C, H, W).
+    public static func affineGrid(_ theta: Tensor, size: [Int], alignCorners: Bool = false) throws -> Tensor {
+        guard size.count == 4 else { throw TorchError("affine_grid: size must be (N, C, H, W), got \(size)") }
+        return try check(withInt64(size) { p, _ in ts_affine_grid(theta.handle, p, alignCorners ? 1 : 0) })
+    }
+
+    public enum GridSampleMode: Int32, Sendable { case bilinear = 0, nearest = 1 }
+    public enum GridPadding: Int32, Sendable { case zeros = 0, border = 1, reflection = 2 }
+
+    /// Samples `x` (N, C, H, W) at `grid` (N, H', W', 2) locations in [-1, 1].
+    public static func gridSample(_ x: Tensor, grid: Tensor, mode: GridSampleMode = .bilinear, padding: GridPadding = .zeros,
+                                  alignCorners: Bool = false) throws -> Tensor {
+        try check(ts_grid_sample(x.handle, grid.handle, mode.rawValue, padding.rawValue, alignCorners ? 1 : 0))
+    }
+
     /// |STFT|² with torch.stft's defaults (centred, reflect padding, one-sided): (batch?, nFFT/2+1, frames).
     public static func stftPower(_ signal: Tensor, nFFT: Int, hop: Int, window: Tensor) throws -> Tensor {
         try check(ts_stft_power(signal.handle, Int64(nFFT), Int64(hop), window.handle))

@@ -75,6 +75,10 @@ import Testing
         "adaptive_avg_pool2d_7": { try F.adaptiveAvgPool2d($0[0], outputSize: (7, 7)) },
         "bilinear_up": { try F.interpolateBilinear($0[0], size: (9, 11)) },
         "bilinear_down_aa": { try F.interpolateBilinear($0[0], size: (7, 5), antialias: true) },
+        "affine_grid_sample": {
+            let grid = try F.affineGrid($0[1], size: [2, 3, 6, 7])
+            return try F.gridSample($0[0], grid: grid, padding: .border)
+        },
         "cross_entropy": { try F.crossEntropy($0[0], target: $0[1]) },
         "cross_entropy_weighted_smooth": { try F.crossEntropy($0[0], target: $0[1], weight: $0[2].detach(), labelSmoothing: 0.1) },
         "cross_entropy_sum_ignore": { try F.crossEntropy($0[0], target: $0[1], reduction: .sum) },

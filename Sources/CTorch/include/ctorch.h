@@ -200,6 +200,12 @@ ts_tensor ts_cross_entropy(ts_tensor logits, ts_tensor target, ts_tensor weight,
 ts_tensor ts_mse_loss(ts_tensor a, ts_tensor b, int reduction);
 ts_tensor ts_binary_cross_entropy_with_logits(ts_tensor logits, ts_tensor target, int reduction);
 ts_tensor ts_embedding(ts_tensor weight, ts_tensor indices);
+/// Sampling grid for a batch of 2x3 affine matrices theta (N, 2, 3) and output size (N, C, H, W),
+/// as F.affine_grid(theta, size, align_corners).
+ts_tensor ts_affine_grid(ts_tensor theta, const int64_t *size, int align_corners);
+/// F.grid_sample(x, grid, mode, padding_mode, align_corners); mode 0 bilinear, 1 nearest;
+/// padding 0 zeros, 1 border, 2 reflection.
+ts_tensor ts_grid_sample(ts_tensor x, ts_tensor grid, int mode, int padding_mode, int align_corners);
 /// |STFT|^2 of a 1-D or 2-D (batch, samples) signal, as torch.stft(..., center=True, pad_mode="reflect",
 /// return_complex=True).abs()**2: (batch, n_fft/2+1, frames).
 ts_tensor ts_stft_power(ts_tensor x, int64_t n_fft, int64_t hop, ts_tensor window);
