@@ -12,6 +12,7 @@ public struct WhisperConfig: Codable, Sendable, Equatable {
 
     public static let tiny = WhisperConfig()
     public static let base = WhisperConfig(dModel: 512, layers: 6, heads: 8, ffnDim: 2048)
+    public static let small = WhisperConfig(dModel: 768, layers: 12, heads: 12, ffnDim: 3072)
 
     public init(melBins: Int = 80, dModel: Int = 384, layers: Int = 4, heads: Int = 6, ffnDim: Int = 1536, maxSourcePositions: Int = 1500) {
         self.melBins = melBins
@@ -20,6 +21,31 @@ public struct WhisperConfig: Codable, Sendable, Equatable {
         self.heads = heads
         self.ffnDim = ffnDim
         self.maxSourcePositions = maxSourcePositions
+    }
+
+    /// Reads the encoder sizes from a Hugging Face `config.json` (WhisperConfig: `num_mel_bins`, `d_model`,
+    /// `encoder_layers`, `encoder_attention_heads`, `encoder_ffn_dim`, `max_source_positions`).
+    public init(huggingFace json: [String: Any]) throws {
+        func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
+            if let v = json[key] as? Int { return v }
+            if let fallback { return fallback }
+            throw TorchError("Whisper config.json: missing integer '\(key)'")
+        }
+        self.init(melBins: try int("num_mel_bins", 80), dModel: try int("d_model"), layers: try int("encoder_layers"),
+                  heads: try int("encoder_attention_heads"), ffnDim: try int("encoder_ffn_dim"),
+                  maxSourcePositions: try int("max_source_positions", 1500))
+    }
+
+    /// The same sizes as Hugging Face config keys.
+    public var huggingFaceJSON: [String: Int] {
+        ["num_mel_bins": melBins, "d_model": dModel, "encoder_layers": layers, "encoder_attention_heads": heads,
+         "encoder_ffn_dim": ffnDim, "max_source_positions": maxSourcePositions]
+    }
+
+    func validate() throws {
+        guard melBins > 0, dModel > 0, layers >= 0, heads > 0, dModel % heads == 0, ffnDim > 0, maxSourcePositions > 0 else {
+            throw TorchError("Whisper config: invalid sizes (d_model \(dModel) must be divisible by heads \(heads), all sizes positive)")
+        }
     }
 }
 
@@ -34,6 +60,7 @@ public final class WhisperEncoder: Module {
     public let config: WhisperConfig
 
     public init(_ config: WhisperConfig = .tiny) throws {
+        try config.validate()
         self.config = config
         conv1 = try Conv1d(config.melBins, config.dModel, kernelSize: 3, padding: 1)
         conv2 = try Conv1d(config.dModel, config.dModel, kernelSize: 3, stride: 2, padding: 1)
@@ -54,20 +81,64 @@ public final class WhisperEncoder: Module {
         return try Torch.cat([scaled.sin(), scaled.cos()], dim: 1)
     }
 
-    /// Hidden states for a log-mel batch (N, mel, frames). Inputs shorter than 30 s are not padded:
-    /// the position table is sliced to the sequence length. `outputLayer` stops after that many blocks
-    /// (nil = all, with the final layer norm).
-    public func callAsFunction(_ mel: Tensor, outputLayer: Int? = nil) throws -> Tensor {
+    /// Encoder positions produced from `melFrames` log-mel frames (conv2 has stride 2).
+    public static func outputFrames(melFrames: Int) -> Int { (melFrames + 1) / 2 }
+
+    /// The convolutional stem plus positions: (N, frames, d_model), Hugging Face's `hidden_states[0]`.
+    public func embed(_ mel: Tensor) throws -> Tensor {
+        guard mel.rank == 3, mel.size(1) == config.melBins else {
+            throw TorchError("Whisper encoder: expected log-mel features (batch, \(config.melBins), frames), got shape \(mel.shape)")
+        }
         var x = try conv1(mel).gelu()
         x = try conv2(x).gelu().permute([0, 2, 1])
         let frames = x.size(1)
         guard frames <= config.maxSourcePositions else {
             throw TorchError("Whisper encoder: \(frames) frames exceed the \(config.maxSourcePositions)-frame (30 s) window")
         }
-        x = try x + embed_positions.weight.slice(dim: 0, start: 0, end: frames)
+        return try x + embed_positions.weight.slice(dim: 0, start: 0, end: frames)
+    }
+
+    /// Hidden states for a log-mel batch (N, mel, frames). Inputs shorter than 30 s are not padded:
+    /// the position table is sliced to the sequence length. `outputLayer` stops after that many blocks
+    /// (nil = all, with the final layer norm; 0 = the embeddings) — the same tensor as Hugging Face's
+    /// `hidden_states[outputLayer]`.
+    public func callAsFunction(_ mel: Tensor, outputLayer: Int? = nil) throws -> Tensor {
         let stop = outputLayer ?? layers.count
+        guard (0...layers.count).contains(stop) else {
+            throw TorchError("Whisper encoder: output layer \(stop) out of range 0...\(layers.count)")
+        }
+        var x = try embed(mel)
         for layer in layers.prefix(stop) { x = try layer(x) }
         return stop == layers.count ? try layer_norm(x) : x
+    }
+
+    /// Every hidden state as Hugging Face's `output_hidden_states=True`: the embeddings, the output of
+    /// each block, the last one after the final layer norm (layers + 1 tensors).
+    public func hiddenStates(_ mel: Tensor) throws -> [Tensor] {
+        var x = try embed(mel)
+        var out = [x]
+        for (i, layer) in layers.enumerated() {
+            x = try layer(x)
+            out.append(i == layers.count - 1 ? try layer_norm(x) : x)
+        }
+        if layers.isEmpty { out[0] = try layer_norm(x) }
+        return out
+    }
+
+    /// Loads a Hugging Face Whisper state dict: keys `encoder.*` (WhisperForAudioClassification,
+    /// TakeSense's import), `model.encoder.*` (WhisperForConditionalGeneration) or bare. Other keys
+    /// (decoder, heads) are ignored; every encoder key must be present with the right shape.
+    @discardableResult
+    public func load(huggingFace dict: [String: Tensor]) throws -> LoadReport {
+        for prefix in ["model.encoder.", "encoder.", ""] {
+            let own = dict.filter { $0.key.hasPrefix(prefix) }
+            guard !own.isEmpty, own.keys.contains(prefix + "conv1.weight") else { continue }
+            var sub: [String: Tensor] = [:]
+            for (k, v) in own { sub[String(k.dropFirst(prefix.count))] = v }
+            let mine = Set(stateDict().map(\.key))
+            return try load(stateDict: sub.filter { mine.contains($0.key) }, strict: true)
+        }
+        throw TorchError("not a Whisper encoder checkpoint: no 'encoder.conv1.weight', 'model.encoder.conv1.weight' or 'conv1.weight'")
     }
 }
 

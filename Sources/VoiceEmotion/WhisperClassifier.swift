@@ -1,0 +1,170 @@
+import Foundation
+import Torch
+
+/// Options of the Whisper classification head (transformers' WhisperForAudioClassification plus
+/// TakeSense's choice of block and pooling).
+public struct WhisperClassifierOptions: Codable, Sendable, Equatable {
+    /// Width of the projector (transformers' `classifier_proj_size`, 256 by default).
+    public var projectionSize = 256
+    /// A learned softmax-weighted sum over every hidden state (`use_weighted_layer_sum`).
+    public var weightedLayerSum = false
+    /// Read the hidden state after this many blocks instead of the last one (emotion peaks in the
+    /// middle blocks: 2 of tiny's 4 read as well as the last). Ignored with `weightedLayerSum`.
+    public var outputLayer: Int?
+    /// Zero-pad every clip to 30 s before the log-mel (the study; ~20x slower). Off: clips keep their length.
+    public var padTo30s = false
+    public var pooling: TemporalPooling = .trueLength
+
+    public init(projectionSize: Int = 256, weightedLayerSum: Bool = false, outputLayer: Int? = nil, padTo30s: Bool = false,
+                pooling: TemporalPooling = .trueLength) {
+        self.projectionSize = projectionSize
+        self.weightedLayerSum = weightedLayerSum
+        self.outputLayer = outputLayer
+        self.padTo30s = padTo30s
+        self.pooling = pooling
+    }
+}
+
+/// Whisper encoder + classification head with WhisperForAudioClassification's parameter names
+/// (`encoder.*`, `layer_weights`, `projector.{weight,bias}`, `classifier.{weight,bias}`).
+///
+/// Saved as safetensors with metadata `takesense.architecture`, `takesense.config` (encoder sizes as
+/// transformers' keys plus the head options) and `takesense.labels` (JSON array).
+public final class WhisperClassifier: Module, SpeechEmotionClassifier {
+    public let encoder: WhisperEncoder
+    public let layer_weights: Tensor?
+    public let projector: Linear
+    public let classifier: Linear
+    public let labels: [String]
+    public var options: WhisperClassifierOptions
+    public let frontEnd: LogMelSpectrogram
+
+    public static let architecture = "WhisperForAudioClassification"
+
+    public init(_ config: WhisperConfig = .tiny, labels: [String] = defaultEmotionLabels,
+                options: WhisperClassifierOptions = WhisperClassifierOptions()) throws {
+        guard !labels.isEmpty else { throw TorchError("Whisper classifier: no labels") }
+        if let k = options.outputLayer, !(0...config.layers).contains(k) {
+            throw TorchError("Whisper classifier: output layer \(k) out of range 0...\(config.layers)")
+        }
+        encoder = try WhisperEncoder(config)
+        let hiddenCount = config.layers + 1
+        layer_weights = options.weightedLayerSum ? try Tensor.full([hiddenCount], 1 / Double(hiddenCount)).requiresGrad(true) : nil
+        projector = try Linear(config.dModel, options.projectionSize)
+        classifier = try Linear(options.projectionSize, labels.count)
+        self.labels = labels
+        self.options = options
+        frontEnd = LogMelSpectrogram(melBins: config.melBins)
+        super.init()
+    }
+
+    /// Logits (N, labels) for log-mel features (N, mel, frames). `validFrames` gives each item's
+    /// number of encoder frames for true-length pooling (nil: every frame).
+    public func logits(mel: Tensor, validFrames: [Int]? = nil) throws -> Tensor {
+        var hidden: Tensor
+        if let layer_weights {
+            hidden = try ClassifierHead.weightedSum(encoder.hiddenStates(mel), weights: layer_weights)
+        } else {
+            hidden = try encoder(mel, outputLayer: options.outputLayer)
+        }
+        hidden = try projector(hidden)
+        let pooled = try ClassifierHead.meanPool(hidden, lengths: options.pooling == .trueLength ? validFrames : nil)
+        return try classifier(pooled)
+    }
+
+    /// Log-mel features of a batch of clips, zero-padded to the longest clip (or to 30 s with
+    /// `padTo30s`), with each clip's number of encoder frames.
+    public func features(clips: [[Float]]) throws -> (mel: Tensor, validFrames: [Int]) {
+        guard !clips.isEmpty else { throw TorchError("Whisper classifier: no clips") }
+        let maxSamples = encoder.config.maxSourcePositions * 2 * LogMelSpectrogram.hopLength
+        let target = options.padTo30s ? LogMelSpectrogram.chunkSamples : Swift.min(maxSamples, clips.map(\.count).max()!)
+        var mels: [Tensor] = []
+        var frames: [Int] = []
+        for clip in clips {
+            let audio = LogMelSpectrogram.padOrTrim(clip, length: target)
+            mels.append(try frontEnd(Tensor(audio)))
+            let melFrames = Swift.max(1, Swift.min(clip.count, target) / LogMelSpectrogram.hopLength)
+            frames.append(WhisperEncoder.outputFrames(melFrames: melFrames))
+        }
+        return (try Torch.stack(mels, dim: 0), frames)
+    }
+
+    public func logits(clips: [[Float]]) throws -> Tensor {
+        let (mel, frames) = try features(clips: clips)
+        return try logits(mel: mel, validFrames: frames)
+    }
+
+    // MARK: Files
+
+    var metadata: [String: String] {
+        var config: [String: Any] = encoder.config.huggingFaceJSON
+        config["classifier_proj_size"] = options.projectionSize
+        config["use_weighted_layer_sum"] = options.weightedLayerSum
+        config["num_labels"] = labels.count
+        if let k = options.outputLayer { config["output_layer"] = k }
+        config["pad_30s"] = options.padTo30s
+        config["pooling"] = options.pooling.rawValue
+        return ["takesense.architecture": Self.architecture, "takesense.config": ClassifierHead.metadataJSON(config),
+                "takesense.labels": ClassifierHead.metadataJSON(labels)]
+    }
+
+    /// Saves the weights and the metadata needed to rebuild the model.
+    public func save(to url: URL, floatType: DType? = nil) throws {
+        try save(to: url, metadata: metadata, floatType: floatType)
+    }
+
+    /// Loads a classifier saved by TakeSense, or a Hugging Face WhisperForAudioClassification
+    /// safetensors checkpoint with its `config.json` beside it (sizes, `id2label`, head options).
+    public convenience init(contentsOf url: URL) throws {
+        let meta = try Checkpoint.safetensorsMetadata(url)
+        var config: [String: Any]
+        var labels: [String]
+        if let text = meta["takesense.config"] {
+            guard let c = try ClassifierHead.parseJSON(text, file: url, key: "takesense.config") as? [String: Any] else {
+                throw TorchError("\(url.path): metadata 'takesense.config' is not a JSON object")
+            }
+            config = c
+            guard let l = try ClassifierHead.parseJSON(meta["takesense.labels"], file: url, key: "takesense.labels") as? [String] else {
+                throw TorchError("\(url.path): metadata 'takesense.labels' missing or not a list of names")
+            }
+            labels = l
+        } else if let c = try ClassifierHead.siblingConfig(of: url) {
+            config = c
+            labels = ClassifierHead.labels(fromId2Label: c["id2label"]) ?? defaultEmotionLabels
+        } else {
+            throw TorchError("\(url.path): no TakeSense metadata and no config.json beside it: cannot tell the model's sizes")
+        }
+        let sizes: WhisperConfig
+        do { sizes = try WhisperConfig(huggingFace: config) } catch let e as TorchError { throw TorchError("\(url.path): \(e.message)") }
+        var options = WhisperClassifierOptions()
+        options.projectionSize = config["classifier_proj_size"] as? Int ?? 256
+        options.weightedLayerSum = config["use_weighted_layer_sum"] as? Bool ?? false
+        options.outputLayer = config["output_layer"] as? Int
+        options.padTo30s = config["pad_30s"] as? Bool ?? false
+        options.pooling = (config["pooling"] as? String).flatMap(TemporalPooling.init(rawValue:)) ?? .trueLength
+        try self.init(sizes, labels: labels, options: options)
+        try load(contentsOf: url, strict: true)
+    }
+
+    /// A fresh head on a pretrained encoder: any Whisper safetensors checkpoint (TakeSense's
+    /// `models import-whisper` output, or a transformers checkpoint with `encoder.*`/`model.encoder.*`
+    /// keys). Sizes come from the file's `takesense.config` metadata or a `config.json` beside it.
+    public convenience init(encoderCheckpoint url: URL, labels: [String] = defaultEmotionLabels,
+                            options: WhisperClassifierOptions = WhisperClassifierOptions()) throws {
+        let sizes = try Self.encoderConfig(of: url)
+        try self.init(sizes, labels: labels, options: options)
+        do { try encoder.load(huggingFace: Checkpoint.load(url)) } catch let e as TorchError {
+            throw TorchError(e.message.hasPrefix(url.path) ? e.message : "\(url.path): \(e.message)")
+        }
+    }
+
+    /// The encoder sizes recorded with a checkpoint (its metadata or a config.json beside it).
+    public static func encoderConfig(of url: URL) throws -> WhisperConfig {
+        let meta = url.pathExtension == "safetensors" ? try Checkpoint.safetensorsMetadata(url) : [:]
+        if let c = try ClassifierHead.parseJSON(meta["takesense.config"], file: url, key: "takesense.config") as? [String: Any] {
+            return try WhisperConfig(huggingFace: c)
+        }
+        if let c = try ClassifierHead.siblingConfig(of: url) { return try WhisperConfig(huggingFace: c) }
+        throw TorchError("\(url.path): no TakeSense metadata and no config.json beside it: cannot tell the encoder's sizes")
+    }
+}
