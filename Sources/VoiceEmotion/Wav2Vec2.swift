@@ -242,13 +242,14 @@ public final class WeightNormConv1d: Module {
     public let bias: Tensor
     public let weight_g: Tensor
     public let weight_v: Tensor
-    public let padding: Int, groups: Int
+    public let stride: Int, padding: Int, groups: Int
 
-    public init(_ channels: Int, kernelSize: Int, padding: Int, groups: Int) throws {
-        let conv = try Conv1d(channels, channels, kernelSize: kernelSize, padding: padding, groups: groups)
+    public init(_ channels: Int, kernelSize: Int, stride: Int = 1, padding: Int, groups: Int) throws {
+        let conv = try Conv1d(channels, channels, kernelSize: kernelSize, stride: stride, padding: padding, groups: groups)
         weight_v = try conv.weight.detach().clone().requiresGrad(true)
         weight_g = try Self.norm(weight_v).detach().requiresGrad(true)
         bias = try conv.bias!.detach().clone().requiresGrad(true)
+        self.stride = stride
         self.padding = padding
         self.groups = groups
         super.init()
@@ -262,7 +263,7 @@ public final class WeightNormConv1d: Module {
     public func weight() throws -> Tensor { try weight_v * (weight_g / Self.norm(weight_v)) }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try Functional.conv1d(x, weight: weight(), bias: bias, padding: padding, groups: groups)
+        try Functional.conv1d(x, weight: weight(), bias: bias, stride: stride, padding: padding, groups: groups)
     }
 }
 

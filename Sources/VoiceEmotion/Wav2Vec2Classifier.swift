@@ -162,7 +162,7 @@ public final class HubertClassifier: Wav2Vec2StyleClassifier {
 /// Speech classifiers from files, whatever the backbone.
 public enum SpeechClassifiers {
     /// Loads a classifier saved by TakeSense (metadata `takesense.architecture`) or a transformers
-    /// safetensors checkpoint of Wav2Vec2/HuBERT-ForSequenceClassification or WhisperForAudioClassification
+    /// safetensors checkpoint of Wav2Vec2/HuBERT/SEW-D-ForSequenceClassification or WhisperForAudioClassification
     /// with its `config.json` beside it.
     public static func load(_ url: URL) throws -> any SpeechEmotionClassifier {
         let meta = try Checkpoint.safetensorsMetadata(url)
@@ -185,6 +185,15 @@ public enum SpeechClassifiers {
             if architecture == WhisperClassifier.architecture { return try WhisperClassifier(contentsOf: url) }
         } else {
             throw TorchError("\(url.path): no TakeSense metadata and no config.json beside it: cannot tell what model this is")
+        }
+        if architecture == SEWDClassifier.architecture {
+            let sizes: SEWDConfig
+            do { sizes = try SEWDConfig(huggingFace: config) } catch let e as TorchError { throw TorchError("\(url.path): \(e.message)") }
+            let model = try SEWDClassifier(sizes, labels: labels, options: Wav2Vec2StyleClassifier.options(from: config))
+            var dict: [String: Tensor] = [:]
+            for (k, v) in try Checkpoint.load(url) { dict[Wav2Vec2Model.modernWeightNormKey(k)] = v }
+            do { try model.load(stateDict: dict, strict: true) } catch let e as TorchError { throw TorchError("\(url.path): \(e.message)") }
+            return model
         }
         let sizes: Wav2Vec2Config
         do { sizes = try Wav2Vec2Config(huggingFace: config) } catch let e as TorchError { throw TorchError("\(url.path): \(e.message)") }
