@@ -182,6 +182,12 @@ public enum SpeechClassifiers {
             config = c
             labels = ClassifierHead.labels(fromId2Label: c["id2label"]) ?? defaultEmotionLabels
             architecture = (c["architectures"] as? [String])?.first ?? ""
+            if architecture.isEmpty {
+                // A config without `architectures`: the head follows from the model type.
+                let byType = ["whisper": WhisperClassifier.architecture, "wav2vec2": "Wav2Vec2ForSequenceClassification",
+                              "hubert": "HubertForSequenceClassification", "sew-d": SEWDClassifier.architecture]
+                architecture = byType[c["model_type"] as? String ?? ""] ?? ""
+            }
             if architecture == WhisperClassifier.architecture { return try WhisperClassifier(contentsOf: url) }
         } else {
             throw TorchError("\(url.path): no TakeSense metadata and no config.json beside it: cannot tell what model this is")

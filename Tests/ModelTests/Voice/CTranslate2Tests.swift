@@ -48,7 +48,7 @@ struct CT2Writer {
     /// converter does (fused QKV with a zero key bias, gamma/beta, position_encodings).
     static func tinyWhisper() throws -> Data {
         let hf = try VoiceFixture.load("whisper_tiny_random.safetensors")
-        func t(_ k: String) throws -> Tensor { try hf.tensor("encoder." + k) }
+        func t(_ k: String) throws -> Tensor { try hf.fixtureTensor("encoder." + k) }
         var vars: [(String, Tensor)] = []
         for c in ["conv1", "conv2"] {
             vars.append(("encoder/\(c)/weight", try t("\(c).weight")))
@@ -117,9 +117,9 @@ struct CT2Writer {
         let model = try WhisperClassifier(encoderCheckpoint: out).eval()
         #expect(model.encoder.config.heads == 2)
         let expected = try VoiceFixture.load("whisper_tiny_random_expected.safetensors")
-        let mel = try expected.tensor("input_mel").unsqueeze(0)
+        let mel = try expected.fixtureTensor("input_mel").unsqueeze(0)
         let hidden = try Torch.noGrad { try model.encoder(mel) }
-        let d = try maxAbsDiff(hidden[0], expected.tensor("hidden_2"))
+        let d = try VoiceFixture.maxAbsDiff(hidden[0], expected.fixtureTensor("hidden_2"))
         #expect(d < 2e-2, "max abs diff \(d)")
     }
 
@@ -219,16 +219,16 @@ struct CT2Writer {
         let mel = try VoiceFixture.load("logmel.safetensors")
         let ct2 = try VoiceFixture.load("whisper_tiny_en_ct2_expected.safetensors")
         // True length (1 s -> 100 mel frames -> 50 positions).
-        let short = try Torch.noGrad { try encoder(mel.tensor("mel").unsqueeze(0)) }
-        let d = try maxAbsDiff(short[0], ct2.tensor("encoder_out"))
+        let short = try Torch.noGrad { try encoder(mel.fixtureTensor("mel").unsqueeze(0)) }
+        let d = try VoiceFixture.maxAbsDiff(short[0], ct2.fixtureTensor("encoder_out"))
         #expect(d < 2e-3, "true length: max abs diff \(d)")
         // 30 s padded: the features rebuilt from the fixture's head and its constant silent tail.
-        let head = try mel.tensor("mel_padded_head"), tail = try mel.tensor("mel_padded_tail")
+        let head = try mel.fixtureTensor("mel_padded_head"), tail = try mel.fixtureTensor("mel_padded_tail")
         let rest = try tail.slice(dim: 1, start: 0, end: 1).expand([80, 3000 - head.size(1)])
         let padded = try Torch.cat([head, rest], dim: 1).unsqueeze(0)
         let long = try Torch.noGrad { try encoder(padded) }
         #expect(long.shape == [1, 1500, 384])
-        let dp = try maxAbsDiff(long[0].slice(dim: 0, start: 0, end: 50), ct2.tensor("encoder_out_padded_head"))
+        let dp = try VoiceFixture.maxAbsDiff(long[0].slice(dim: 0, start: 0, end: 50), ct2.fixtureTensor("encoder_out_padded_head"))
         #expect(dp < 2e-3, "30 s padded: max abs diff \(dp)")
     }
 }

@@ -8,10 +8,10 @@ import Torch
     @Test func melFiltersMatchWhisperAssets() throws {
         let fx = try VoiceFixture.load("logmel.safetensors")
         let mine = try LogMelSpectrogram(melBins: 80).filters()
-        #expect(try maxAbsDiff(mine, fx.tensor("filters_80")) < 1e-7)
+        #expect(try VoiceFixture.maxAbsDiff(mine, fx.fixtureTensor("filters_80")) < 1e-7)
         // 128 bins (large-v3): every 16th row.
         let big = try LogMelSpectrogram(melBins: 128).filters().slice(dim: 0, start: 0, end: nil, step: 16)
-        #expect(try maxAbsDiff(big, fx.tensor("filters_128_rows")) < 1e-7)
+        #expect(try VoiceFixture.maxAbsDiff(big, fx.fixtureTensor("filters_128_rows")) < 1e-7)
     }
 
     @Test func slaneyScaleIsContinuousAtOneKilohertz() {
@@ -22,21 +22,21 @@ import Torch
 
     @Test func trueLengthMatchesWhisper() throws {
         let fx = try VoiceFixture.load("logmel.safetensors")
-        let audio = try fx.tensor("audio").floats()
+        let audio = try fx.fixtureTensor("audio").floats()
         let mel = try LogMelSpectrogram()(audio)
         #expect(mel.shape == [80, 100])
-        let diff = try maxAbsDiff(mel, fx.tensor("mel"))
+        let diff = try VoiceFixture.maxAbsDiff(mel, fx.fixtureTensor("mel"))
         #expect(diff < 1e-4, "max abs diff \(diff)")
     }
 
     @Test func paddedTo30sMatchesWhisper() throws {
         let fx = try VoiceFixture.load("logmel.safetensors")
-        let audio = try fx.tensor("audio").floats()
+        let audio = try fx.fixtureTensor("audio").floats()
         let mel = try LogMelSpectrogram()(audio, padTo30s: true)
         #expect(mel.shape == [80, 3000])
-        let head = try fx.tensor("mel_padded_head")
-        #expect(try maxAbsDiff(mel.slice(dim: 1, start: 0, end: head.size(1)), head) < 1e-4)
-        #expect(try maxAbsDiff(mel.slice(dim: 1, start: 2996), fx.tensor("mel_padded_tail")) < 1e-4)
+        let head = try fx.fixtureTensor("mel_padded_head")
+        #expect(try VoiceFixture.maxAbsDiff(mel.slice(dim: 1, start: 0, end: head.size(1)), head) < 1e-4)
+        #expect(try VoiceFixture.maxAbsDiff(mel.slice(dim: 1, start: 2996), fx.fixtureTensor("mel_padded_tail")) < 1e-4)
     }
 
     @Test func padOrTrim() {

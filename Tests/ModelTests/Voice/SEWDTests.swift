@@ -17,7 +17,7 @@ import Torch
         let model = try SEWDClassifier(SEWDConfig(huggingFace: json), options: options)
         try model.load(stateDict: Checkpoint.loadSafetensors(url), strict: true)
         model.eval()
-        let audio = try VoiceFixture.load("logmel.safetensors").tensor("audio").unsqueeze(0)
+        let audio = try VoiceFixture.load("logmel.safetensors").fixtureTensor("audio").unsqueeze(0)
         return (model, try VoiceFixture.load("\(name)_expected.safetensors"), audio)
     }
 
@@ -37,13 +37,13 @@ import Torch
         #expect(last.shape == [1, 199, 32])
         for (i, h) in hidden.enumerated() {
             #expect(h.shape == [1, 99, 32])
-            let d = try maxAbsDiff(h[0].slice(dim: 0, start: 0, end: nil, step: 4), expected.tensor("hidden_\(i)_every4"))
+            let d = try VoiceFixture.maxAbsDiff(h[0].slice(dim: 0, start: 0, end: nil, step: 4), expected.fixtureTensor("hidden_\(i)_every4"))
             #expect(d < 1e-4, "\(name) hidden state \(i): max abs diff \(d)")
         }
-        let dl = try maxAbsDiff(last[0].slice(dim: 0, start: 0, end: nil, step: 4), expected.tensor("last_hidden_every4"))
+        let dl = try VoiceFixture.maxAbsDiff(last[0].slice(dim: 0, start: 0, end: nil, step: 4), expected.fixtureTensor("last_hidden_every4"))
         #expect(dl < 1e-4, "\(name) last hidden state: max abs diff \(dl)")
         let logits = try Torch.noGrad { try model.logits(waveform: audio) }
-        let d = try maxAbsDiff(logits[0], expected.tensor("logits"))
+        let d = try VoiceFixture.maxAbsDiff(logits[0], expected.fixtureTensor("logits"))
         #expect(d < 1e-4, "\(name) logits: max abs diff \(d)")
     }
 
@@ -52,12 +52,12 @@ import Torch
         let short = try Torch.cat([audio.slice(dim: 1, start: 0, end: 9600), Tensor.zeros([1, 6400])], dim: 1)
         let batch = try Torch.cat([audio, short], dim: 0)
         let (_, last) = try Torch.noGrad { try model.sew_d.forward(batch, validSamples: [16000, 9600]) }
-        let d = try maxAbsDiff(last.slice(dim: 1, start: 0, end: nil, step: 4), expected.tensor("hidden_masked_every4"))
+        let d = try VoiceFixture.maxAbsDiff(last.slice(dim: 1, start: 0, end: nil, step: 4), expected.fixtureTensor("hidden_masked_every4"))
         #expect(d < 1e-4, "\(name) masked hidden: max abs diff \(d)")
         if let reference = expected["logits_masked"] {
             model.options.pooling = .trueLength
             let logits = try Torch.noGrad { try model.logits(waveform: batch, validSamples: [16000, 9600]) }
-            let dl = try maxAbsDiff(logits, reference)
+            let dl = try VoiceFixture.maxAbsDiff(logits, reference)
             #expect(dl < 1e-4, "\(name) masked logits: max abs diff \(dl)")
         }
     }
@@ -86,7 +86,7 @@ import Torch
         let clip = try audio[0].floats()
         let a = try Torch.noGrad { try model.logits(clips: [clip, Array(clip.prefix(8000))]) }
         let b = try Torch.noGrad { try back.logits(clips: [clip, Array(clip.prefix(8000))]) }
-        #expect(try maxAbsDiff(a, b) == 0)
+        #expect(try VoiceFixture.maxAbsDiff(a, b) == 0)
         back.train()
         try back.freezeFeatureEncoder()
         let optimizer = try Optimizer.adam(back.trainableParameters, lr: 1e-2)

@@ -23,15 +23,17 @@ enum VoiceFixture {
 }
 
 extension [String: Tensor] {
-    func tensor(_ key: String) throws -> Tensor {
+    func fixtureTensor(_ key: String) throws -> Tensor {
         guard let t = self[key] else { throw TorchError("fixture has no tensor '\(key)'") }
         return t
     }
 }
 
-/// Largest absolute difference between two tensors of the same shape.
-func maxAbsDiff(_ a: Tensor, _ b: Tensor) throws -> Float {
-    #expect(a.shape == b.shape, "shapes \(a.shape) vs \(b.shape)")
-    guard a.shape == b.shape else { return .infinity }
-    return Float(try (a.to(.float32) - b.to(.float32)).abs().amax().item())
+extension VoiceFixture {
+    /// Largest absolute difference between two tensors of the same shape.
+    static func maxAbsDiff(_ a: Tensor, _ b: Tensor) throws -> Float {
+        #expect(a.shape == b.shape, "shapes \(a.shape) vs \(b.shape)")
+        guard a.shape == b.shape else { return .infinity }
+        return Float(try (a.to(.float32) - b.to(.float32)).abs().amax().item())
+    }
 }

@@ -19,7 +19,7 @@ import Torch
             ? try HubertClassifier(config, options: options) : try Wav2Vec2Classifier(config, options: options)
         try model.load(stateDict: Checkpoint.loadSafetensors(url), strict: true)
         model.eval()
-        let audio = try VoiceFixture.load("logmel.safetensors").tensor("audio").unsqueeze(0)
+        let audio = try VoiceFixture.load("logmel.safetensors").fixtureTensor("audio").unsqueeze(0)
         return (model, try VoiceFixture.load("\(name)_expected.safetensors"), audio)
     }
 
@@ -29,11 +29,11 @@ import Torch
         #expect(hidden.count == 3)
         for (i, h) in hidden.enumerated() {
             #expect(h.shape == [1, 199, 32])
-            let d = try maxAbsDiff(h[0].slice(dim: 0, start: 0, end: nil, step: 4), expected.tensor("hidden_\(i)_every4"))
+            let d = try VoiceFixture.maxAbsDiff(h[0].slice(dim: 0, start: 0, end: nil, step: 4), expected.fixtureTensor("hidden_\(i)_every4"))
             #expect(d < 1e-4, "\(name) hidden state \(i): max abs diff \(d)")
         }
         let logits = try Torch.noGrad { try model.logits(waveform: audio) }
-        let d = try maxAbsDiff(logits[0], expected.tensor("logits"))
+        let d = try VoiceFixture.maxAbsDiff(logits[0], expected.fixtureTensor("logits"))
         #expect(d < 1e-4, "\(name) logits: max abs diff \(d)")
     }
 
@@ -43,10 +43,10 @@ import Torch
         let batch = try Torch.cat([audio, short], dim: 0)
         model.options.pooling = .trueLength  // transformers pools over the mask when it has one
         let hidden = try Torch.noGrad { try model.backbone(batch, validSamples: [16000, 9600]) }
-        let d = try maxAbsDiff(hidden.slice(dim: 1, start: 0, end: nil, step: 4), expected.tensor("hidden_masked_every4"))
+        let d = try VoiceFixture.maxAbsDiff(hidden.slice(dim: 1, start: 0, end: nil, step: 4), expected.fixtureTensor("hidden_masked_every4"))
         #expect(d < 1e-4, "\(name) masked hidden: max abs diff \(d)")
         let logits = try Torch.noGrad { try model.logits(waveform: batch, validSamples: [16000, 9600]) }
-        let dl = try maxAbsDiff(logits, expected.tensor("logits_masked"))
+        let dl = try VoiceFixture.maxAbsDiff(logits, expected.fixtureTensor("logits_masked"))
         #expect(dl < 1e-4, "\(name) masked logits: max abs diff \(dl)")
     }
 
@@ -89,7 +89,7 @@ import Torch
         let fresh = try Wav2Vec2Model(model.backbone.config)
         let report = try fresh.load(huggingFace: dict)
         #expect(report.isExact)
-        #expect(try maxAbsDiff(fresh.encoder.pos_conv_embed.conv.weight_g, model.backbone.encoder.pos_conv_embed.conv.weight_g) == 0)
+        #expect(try VoiceFixture.maxAbsDiff(fresh.encoder.pos_conv_embed.conv.weight_g, model.backbone.encoder.pos_conv_embed.conv.weight_g) == 0)
     }
 
     @Test func savesReloadsAndTrains() throws {
@@ -105,7 +105,7 @@ import Torch
         let clip = try audio[0].floats()
         let a = try Torch.noGrad { try model.logits(clips: [clip, Array(clip.prefix(8000))]) }
         let b = try Torch.noGrad { try back.logits(clips: [clip, Array(clip.prefix(8000))]) }
-        #expect(try maxAbsDiff(a, b) == 0)
+        #expect(try VoiceFixture.maxAbsDiff(a, b) == 0)
         // One optimiser step lowers the loss (the same loop the trainer runs).
         back.train()
         try back.freezeFeatureEncoder()

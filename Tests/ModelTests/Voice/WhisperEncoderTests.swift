@@ -26,25 +26,25 @@ import Torch
 
     @Test func hiddenStatesMatchTransformers() throws {
         let (encoder, expected) = try loadedEncoder()
-        let mel = try expected.tensor("input_mel").unsqueeze(0)
+        let mel = try expected.fixtureTensor("input_mel").unsqueeze(0)
         let hidden = try Torch.noGrad { try encoder.hiddenStates(mel) }
         #expect(hidden.count == 3)
         for (i, h) in hidden.enumerated() {
-            let d = try maxAbsDiff(h[0], expected.tensor("hidden_\(i)"))
+            let d = try VoiceFixture.maxAbsDiff(h[0], expected.fixtureTensor("hidden_\(i)"))
             #expect(d < 1e-4, "hidden state \(i): max abs diff \(d)")
         }
         let last = try Torch.noGrad { try encoder(mel) }
-        #expect(try maxAbsDiff(last[0], expected.tensor("hidden_2")) < 1e-4)
+        #expect(try VoiceFixture.maxAbsDiff(last[0], expected.fixtureTensor("hidden_2")) < 1e-4)
         let mid = try Torch.noGrad { try encoder(mel, outputLayer: 1) }
-        #expect(try maxAbsDiff(mid[0], expected.tensor("hidden_1")) < 1e-4)
+        #expect(try VoiceFixture.maxAbsDiff(mid[0], expected.fixtureTensor("hidden_1")) < 1e-4)
     }
 
     @Test func shortInputSlicesThePositionTable() throws {
         let (encoder, expected) = try loadedEncoder()
-        let mel = try expected.tensor("input_mel").slice(dim: 1, start: 0, end: 60).unsqueeze(0)
+        let mel = try expected.fixtureTensor("input_mel").slice(dim: 1, start: 0, end: 60).unsqueeze(0)
         let out = try Torch.noGrad { try encoder(mel) }
         #expect(out.shape == [1, 30, 16])
-        #expect(try maxAbsDiff(out[0], expected.tensor("short_last_hidden")) < 1e-4)
+        #expect(try VoiceFixture.maxAbsDiff(out[0], expected.fixtureTensor("short_last_hidden")) < 1e-4)
     }
 
     @Test func tooLongInputIsAnError() throws {
@@ -57,20 +57,20 @@ import Torch
     @Test func classifierMatchesTransformersHead() throws {
         let weights = try VoiceFixture.load("whisper_tiny_random.safetensors")
         let expected = try VoiceFixture.load("whisper_tiny_random_expected.safetensors")
-        let mel = try expected.tensor("input_mel").unsqueeze(0)
+        let mel = try expected.fixtureTensor("input_mel").unsqueeze(0)
         let head = { (options: WhisperClassifierOptions) throws -> WhisperClassifier in
             let m = try WhisperClassifier(Self.config, options: options).eval()
             try m.load(stateDict: options.weightedLayerSum ? weights : weights.filter { $0.key != "layer_weights" })
             return m
         }
         let plain = try head(WhisperClassifierOptions(projectionSize: 8))
-        let d0 = try maxAbsDiff(Torch.noGrad { try plain.logits(mel: mel) }[0], expected.tensor("logits"))
+        let d0 = try VoiceFixture.maxAbsDiff(Torch.noGrad { try plain.logits(mel: mel) }[0], expected.fixtureTensor("logits"))
         #expect(d0 < 1e-4, "logits: \(d0)")
         let weighted = try head(WhisperClassifierOptions(projectionSize: 8, weightedLayerSum: true))
-        let d1 = try maxAbsDiff(Torch.noGrad { try weighted.logits(mel: mel) }[0], expected.tensor("logits_weighted"))
+        let d1 = try VoiceFixture.maxAbsDiff(Torch.noGrad { try weighted.logits(mel: mel) }[0], expected.fixtureTensor("logits_weighted"))
         #expect(d1 < 1e-4, "weighted logits: \(d1)")
         let middle = try head(WhisperClassifierOptions(projectionSize: 8, outputLayer: 1))
-        let d2 = try maxAbsDiff(Torch.noGrad { try middle.logits(mel: mel) }[0], expected.tensor("logits_layer1"))
+        let d2 = try VoiceFixture.maxAbsDiff(Torch.noGrad { try middle.logits(mel: mel) }[0], expected.fixtureTensor("logits_layer1"))
         #expect(d2 < 1e-4, "block-1 logits: \(d2)")
     }
 
@@ -89,7 +89,7 @@ import Torch
         let clip = (0..<8000).map { Float(sin(Double($0) * 0.05)) * 0.3 }
         let a = try Torch.noGrad { try model.logits(clips: [clip]) }
         let b = try Torch.noGrad { try back.logits(clips: [clip]) }
-        #expect(try maxAbsDiff(a, b) == 0)
+        #expect(try VoiceFixture.maxAbsDiff(a, b) == 0)
         let p = try back.probabilities(clip)
         #expect(p.count == 3 && abs(p.reduce(0, +) - 1) < 1e-5)
     }
