@@ -8,7 +8,7 @@ struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "Import and inspect model weights.",
-        subcommands: [ImportWhisper.self]
+        subcommands: [ImportWhisper.self, InspectModel.self]
     )
 }
 
@@ -57,5 +57,36 @@ struct ImportWhisper: ParsableCommand {
         let millions = String(format: "%.2f", Double(summary.parameters) / 1e6)
         print("Whisper encoder: \(c.layers) layers, d_model \(c.dModel), \(c.heads) heads, ffn \(c.ffnDim), \(c.melBins) mel bins, "
               + "\(c.maxSourcePositions) positions; \(millions)M parameters (\(summary.sourceType) -> \(floatType)) -> \(output)")
+    }
+}
+
+/// `takesense models inspect FILE.safetensors`: what a weight file holds (architecture, sizes, labels, tensors).
+struct InspectModel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show a safetensors model file's architecture, configuration, labels and tensor count."
+    )
+
+    @Argument(help: "A .safetensors file.", completion: .file(extensions: ["safetensors"]))
+    var file: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: file)
+        let meta: [String: String]
+        let tensors: [String: Tensor]
+        do {
+            meta = try Checkpoint.safetensorsMetadata(url)
+            tensors = try Checkpoint.loadSafetensors(url)
+        } catch {
+            throw Failure("\(error)")
+        }
+        let parameters = tensors.values.reduce(0) { $0 + $1.count }
+        let types = Set(tensors.values.map { $0.dtype.description }).sorted().joined(separator: ", ")
+        print("file: \(file)")
+        print("architecture: \(meta["takesense.architecture"] ?? "(not recorded)")")
+        if let config = meta["takesense.config"] { print("config: \(config)") }
+        if let labels = meta["takesense.labels"] { print("labels: \(labels)") }
+        if let source = meta["takesense.source"] { print("source: \(source)") }
+        print("tensors: \(tensors.count), \(String(format: "%.2f", Double(parameters) / 1e6))M values (\(types))")
     }
 }
