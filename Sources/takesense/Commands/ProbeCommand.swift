@@ -3,7 +3,8 @@ import Foundation
 import Media
 
 /// `takesense probe FILE [--json]`: what FFmpeg sees in a take (container, streams, codecs, frame rate,
-/// size, rotation, audio format), as text or JSON.
+/// size, rotation, audio format), as text or JSON. Unreadable files fail with exit status 1 and one
+/// line naming the file and the reason (`MediaError.description`).
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -16,26 +17,13 @@ struct ProbeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let info: MediaInfo
-        do {
-            info = try probe(URL(fileURLWithPath: file))
-        } catch let error as MediaError {
-            // One readable line naming the file and the reason; exit status 1.
-            throw ValidationOrRuntimeError(message: error.description)
-        }
+        let info = try probe(URL(fileURLWithPath: file))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(info)
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try encoder.encode(info), as: UTF8.self))
         } else {
             print(info.text)
         }
     }
-}
-
-/// An error whose description is printed as-is by ArgumentParser ("Error: <message>").
-struct ValidationOrRuntimeError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
