@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,12 +40,14 @@ let package = Package(
         .target(name: "Stats"),
         // Corpus layouts (FER2013 CSV/folders, CK+, RAVDESS, CREMA-D, TESS, SAVEE), label sets, split presets.
         .target(name: "Datasets"),
-        .target(name: "FaceEmotion", dependencies: ["Torch"]),
+        .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Training"]),
         .target(name: "VoiceEmotion", dependencies: ["Torch"]),
+        // Training loop, checkpoints, curves, evaluation reports: shared by face and voice.
+        .target(name: "Training", dependencies: ["Torch", "Stats"]),
         .executableTarget(
             name: "takesense",
             dependencies: [
-                "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion",
+                "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,7 +57,7 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion", "Training"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -54,7 +54,8 @@ run)
 test)
     install "${runtime_packages[@]}" "${test_packages[@]}"
     swift build --build-tests
-    swift test --skip-build
+    # Serial: several suites seed libtorch's global generator and compare with PyTorch's seeded values.
+    swift test --skip-build --no-parallel
     ;;
 bench)
     install "${runtime_packages[@]}" "${bench_packages[@]}"

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """The reference side of `takesense bench engine`: the same work in Debian's python3-torch 1.13.1.
 
-Prints one JSON object {row: median milliseconds}. Rows and timing rule match
-Sources/takesense/Commands/BenchCommand.swift: 2 warm-up runs, then repeat until 3 s or 20 runs
-(at least 5), median.
+Serves timing requests over stdin/stdout so that `takesense bench engine` can alternate Swift and
+Python runs of each row (noise on a shared machine hits both sides alike). Rows and the timing rule
+match Sources/takesense/Commands/BenchCommand.swift: 2 warm-up runs, then repeat until 3 s or 20
+runs (at least 5), median.
 """
 import json
 import os
@@ -86,19 +87,18 @@ def small_cnn():
     return nn.Sequential(*block(1, 32), *block(32, 64), *block(64, 128), nn.Flatten(), nn.Linear(128 * 6 * 6, 6))
 
 
-def main():
-    torch.set_num_threads(int(os.environ.get("TAKESENSE_THREADS", os.cpu_count())))
+def rows():
+    """Row name -> closure doing one unit of work (models built once)."""
     torch.manual_seed(0)
-    rows = {}
+    out = {}
     resnet = torchvision.models.resnet34().eval()
-    with torch.no_grad():
-        for batch, size in [(1, 224), (16, 224), (1, 96), (16, 96)]:
-            x = torch.randn(batch, 3, size, size)
-            rows[f"resnet34 forward b{batch} 3x{size}x{size}"] = timed(lambda: resnet(x))
-        enc = WhisperEncoder().eval()
-        for frames in [1500, 500]:
-            mel = torch.randn(1, 80, frames * 2)
-            rows[f"whisper-tiny encoder forward {frames} frames"] = timed(lambda: enc(mel))
+    for batch, size in [(1, 224), (16, 224), (1, 96), (16, 96)]:
+        x = torch.randn(batch, 3, size, size)
+        out[f"resnet34 forward b{batch} 3x{size}x{size}"] = (lambda x=x: resnet(x), True)
+    enc = WhisperEncoder().eval()
+    for frames in [1500, 500]:
+        mel = torch.randn(1, 80, frames * 2)
+        out[f"whisper-tiny encoder forward {frames} frames"] = (lambda mel=mel: enc(mel), True)
     cnn = small_cnn().train()
     opt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
     x, y = torch.randn(64, 1, 48, 48), torch.randint(0, 6, (64,))
@@ -107,8 +107,26 @@ def main():
         opt.zero_grad()
         F.cross_entropy(cnn(x), y).backward()
         opt.step()
-    rows["small CNN train step b64 1x48x48"] = timed(step)
-    json.dump({"threads": torch.get_num_threads(), "rows": rows}, sys.stdout)
+    out["small CNN train step b64 1x48x48"] = (step, False)
+    return out
+
+
+def main():
+    """Serves timing requests: one row name per input line, one JSON answer per output line."""
+    torch.set_num_threads(int(os.environ.get("TAKESENSE_THREADS", os.cpu_count())))
+    work = rows()
+    print(json.dumps({"threads": torch.get_num_threads(), "rows": list(work)}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if not name:
+            continue
+        fn, inference = work[name]
+        if inference:
+            with torch.no_grad():
+                ms = timed(fn)
+        else:
+            ms = timed(fn)
+        print(json.dumps({"row": name, "ms": ms}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,6 @@
 // Neural-network functions, optimizers and PyTorch checkpoint loading.
 #include "common.hpp"
 #include <torch/serialize.h>
-#include <fstream>
-#include <iterator>
 
 using namespace ctorch;
 
@@ -15,10 +13,6 @@ struct ts_optimizer_s {
     std::unique_ptr<torch::optim::Optimizer> opt;
 };
 
-struct ts_named_s {
-    std::vector<std::string> keys;
-    std::vector<at::Tensor> tensors;
-};
 
 extern "C" {
 
@@ -200,31 +194,5 @@ int ts_optimizer_load(ts_optimizer o, const char *path) {
     });
 }
 void ts_optimizer_free(ts_optimizer o) { delete o; }
-
-// ---- PyTorch checkpoints ----
-ts_named ts_load_pickled_state_dict(const char *path) {
-    return guard<ts_named>(nullptr, [&]() -> ts_named {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw std::runtime_error(std::string(path) + ": cannot open");
-        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        c10::IValue value = torch::pickle_load(bytes);
-        if (!value.isGenericDict())
-            throw std::runtime_error(std::string(path) + ": not a state dict (top-level object is " +
-                                     value.tagKind() + ")");
-        auto out = std::make_unique<ts_named_s>();
-        for (const auto &item : value.toGenericDict()) {
-            if (!item.key().isString() || !item.value().isTensor()) continue;
-            out->keys.push_back(item.key().toStringRef());
-            out->tensors.push_back(item.value().toTensor());
-        }
-        return out.release();
-    });
-}
-int ts_named_count(ts_named n) { return n ? static_cast<int>(n->keys.size()) : -1; }
-const char *ts_named_key(ts_named n, int i) { return n->keys.at(static_cast<size_t>(i)).c_str(); }
-ts_tensor ts_named_tensor(ts_named n, int i) {
-    return tensor_call([&] { return n->tensors.at(static_cast<size_t>(i)); });
-}
-void ts_named_free(ts_named n) { delete n; }
 
 } // extern "C"

@@ -131,6 +131,15 @@ public final class ReduceLROnPlateau: LRSchedule {
     public private(set) var best: Double
     public private(set) var badEpochs = 0
     var cooldownCounter = 0
+    /// Epochs of cooldown left (for checkpointing).
+    public var cooldownRemaining: Int { cooldownCounter }
+
+    /// Restores the state saved by a checkpoint.
+    public func restore(best: Double, badEpochs: Int, cooldown: Int) {
+        self.best = best
+        self.badEpochs = badEpochs
+        cooldownCounter = cooldown
+    }
 
     public init(_ optimizer: Optimizer, mode: Mode = .min, factor: Double = 0.1, patience: Int = 10, threshold: Double = 1e-4,
                 cooldown: Int = 0, minLR: Double = 0, eps: Double = 1e-8) {

@@ -1,4 +1,3 @@
-import CTorch
 import Foundation
 import TensorFiles
 
@@ -64,17 +63,14 @@ public enum Checkpoint {
     }
 
     /// A state dict saved by `torch.save(model.state_dict(), path)` (zip format), e.g. torchvision's
-    /// `resnet34-b627a593.pth`, read through libtorch's unpickler.
+    /// `resnet34-b627a593.pth`, read in Swift (libtorch 1.13's unpickler cannot read Python's OrderedDict).
     public static func loadPyTorch(_ url: URL) throws -> [String: Tensor] {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw TorchError("\(url.path): no such file") }
-        guard let named = ts_load_pickled_state_dict(url.path) else {
-            throw TorchError("\(url.path): not a readable PyTorch state dict (\(TorchError.last().message))")
-        }
-        defer { ts_named_free(named) }
         var out: [String: Tensor] = [:]
-        for i in 0..<ts_named_count(named) {
-            let key = String(cString: ts_named_key(named, i))
-            out[key] = try check(ts_named_tensor(named, i))
+        for raw in try PyTorchArchive.read(contentsOf: url) {
+            guard let dtype = DType(safetensors: raw.dtype) else {
+                throw TensorFileError(file: url.path, reason: "tensor '\(raw.name)' has dtype \(raw.dtype.rawValue), which TakeSense does not support")
+            }
+            out[raw.name] = try raw.bytes.withUnsafeBytes { try Tensor(bytes: $0, shape: raw.shape, dtype: dtype) }
         }
         return out
     }

@@ -20,7 +20,6 @@ extern "C" {
 
 typedef struct ts_tensor_s *ts_tensor;
 typedef struct ts_optimizer_s *ts_optimizer;
-typedef struct ts_named_s *ts_named;
 
 // Scalar types (TakeSense's own codes, stable across libtorch versions).
 enum {
@@ -227,14 +226,6 @@ int ts_optimizer_zero_grad(ts_optimizer o);
 int ts_optimizer_save(ts_optimizer o, const char *path);
 int ts_optimizer_load(ts_optimizer o, const char *path);
 void ts_optimizer_free(ts_optimizer o);
-
-// ---- PyTorch checkpoints --------------------------------------------------------------------------------
-/// Loads a state dict saved by torch.save (zip format) through libtorch's unpickler.
-ts_named ts_load_pickled_state_dict(const char *path);
-int ts_named_count(ts_named n);
-const char *ts_named_key(ts_named n, int i);
-ts_tensor ts_named_tensor(ts_named n, int i);
-void ts_named_free(ts_named n);
 
 #ifdef __cplusplus
 }

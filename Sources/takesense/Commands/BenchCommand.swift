@@ -37,76 +37,109 @@ func smallCNN() throws -> Sequential {
     return Sequential(try block(1, 32) + block(32, 64) + block(64, 128) + [Flatten(), try Linear(128 * 6 * 6, 6)])
 }
 
-struct EngineBench: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "engine",
-        abstract: "ResNet34, a Whisper-tiny-shaped encoder and a CNN training step, against python3-torch."
-    )
+/// The Python reference as a long-lived process answering one timing request per line.
+final class PythonReference {
+    let process = Process()
+    let input = Pipe(), output = Pipe()
+    var buffer = Data()
 
-    @OptionGroup var engine: EngineOptions
-    @Option(help: "Python with Debian's python3-torch.") var python = "/usr/bin/python3"
-    @Option(help: "The reference script.") var script = "Scripts/bench_engine.py"
-    @Flag(help: "Skip the Python reference (Swift timings only).") var swiftOnly = false
-
-    func run() throws {
-        try engine.apply()
-        try Torch.manualSeed(0)
-        var rows: [(String, Double)] = []
-        let resnet = try ResNet(.resnet34).eval()
-        try Torch.noGrad {
-            for (batch, size) in [(1, 224), (16, 224), (1, 96), (16, 96)] {
-                let x = try Tensor.randn([batch, 3, size, size])
-                rows.append(("resnet34 forward b\(batch) 3x\(size)x\(size)", try medianMilliseconds { _ = try resnet(x) }))
-                FileHandle.standardError.write(Data("  \(rows.last!.0): \(String(format: "%.1f", rows.last!.1)) ms\n".utf8))
-            }
-            let encoder = try WhisperEncoder(.tiny).eval()
-            for frames in [1500, 500] {
-                let mel = try Tensor.randn([1, 80, frames * 2])
-                rows.append(("whisper-tiny encoder forward \(frames) frames", try medianMilliseconds { _ = try encoder(mel) }))
-                FileHandle.standardError.write(Data("  \(rows.last!.0): \(String(format: "%.1f", rows.last!.1)) ms\n".utf8))
-            }
-        }
-        let cnn = try smallCNN().train()
-        let optimizer = try Optimizer.adam(cnn.parameters, lr: 1e-3)
-        let x = try Tensor.randn([64, 1, 48, 48]), y = try Tensor.randint(0, 6, [64])
-        rows.append(("small CNN train step b64 1x48x48", try medianMilliseconds {
-            try optimizer.zeroGrad()
-            try Functional.crossEntropy(cnn(x), target: y).backward()
-            try optimizer.step()
-        }))
-
-        var reference: [String: Double] = [:]
-        if !swiftOnly {
-            reference = try runReference()
-        }
-        print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, libtorch \(Torch.version), \(Torch.threads) threads")
-        print("| row | Swift (ms) | python3-torch (ms) | Swift/Python |")
-        print("|---|---:|---:|---:|")
-        for (name, ms) in rows {
-            if let ref = reference[name] {
-                print("| \(name) | \(String(format: "%.1f", ms)) | \(String(format: "%.1f", ref)) | \(String(format: "%.2f", ms / ref)) |")
-            } else {
-                print("| \(name) | \(String(format: "%.1f", ms)) | - | - |")
-            }
-        }
-    }
-
-    func runReference() throws -> [String: Double] {
-        let process = Process()
+    init(python: String, script: String) throws {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script]
         var env = ProcessInfo.processInfo.environment
         env["TAKESENSE_THREADS"] = String(Torch.threads)
         process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
+        process.standardInput = input
+        process.standardOutput = output
         do { try process.run() } catch { throw Failure("\(python): cannot run the Python reference (\(error.localizedDescription))") }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        _ = try line()  // the header with its row names
+    }
+
+    func line() throws -> [String: Any] {
+        while true {
+            if let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let data = buffer[..<nl]
+                buffer.removeSubrange(...nl)
+                guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    throw Failure("the Python reference answered something unreadable")
+                }
+                return json
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { throw Failure("the Python reference stopped (exit \(process.isRunning ? 0 : process.terminationStatus))") }
+            buffer.append(chunk)
+        }
+    }
+
+    func time(_ row: String) throws -> Double {
+        input.fileHandleForWriting.write(Data((row + "\n").utf8))
+        guard let ms = try line()["ms"] as? Double else { throw Failure("the Python reference gave no time for '\(row)'") }
+        return ms
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
         process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let rows = json["rows"] as? [String: Double]
-        else { throw Failure("\(script): the Python reference failed (exit \(process.terminationStatus))") }
-        return rows
+    }
+}
+
+struct EngineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "ResNet34, a Whisper-tiny-shaped encoder and a CNN training step, against python3-torch.",
+        discussion: """
+        Each row is timed in alternating rounds (Swift, then the same work in Debian's python3-torch), \
+        each round the median of at least 5 runs; the table keeps each side's best round, so noise from \
+        other work on the machine hits both sides alike.
+        """
+    )
+
+    @OptionGroup var engine: EngineOptions
+    @Option(help: "Python with Debian's python3-torch.") var python = "/usr/bin/python3"
+    @Option(help: "The reference script.") var script = "Scripts/bench_engine.py"
+    @Option(help: "Alternating rounds per row.") var rounds = 3
+    @Flag(help: "Skip the Python reference (Swift timings only).") var swiftOnly = false
+
+    func run() throws {
+        try engine.apply()
+        try Torch.manualSeed(0)
+        var work: [(String, Bool, () throws -> Void)] = []
+        let resnet = try ResNet(.resnet34).eval()
+        for (batch, size) in [(1, 224), (16, 224), (1, 96), (16, 96)] {
+            let x = try Tensor.randn([batch, 3, size, size])
+            work.append(("resnet34 forward b\(batch) 3x\(size)x\(size)", true, { _ = try resnet(x) }))
+        }
+        let encoder = try WhisperEncoder(.tiny).eval()
+        for frames in [1500, 500] {
+            let mel = try Tensor.randn([1, 80, frames * 2])
+            work.append(("whisper-tiny encoder forward \(frames) frames", true, { _ = try encoder(mel) }))
+        }
+        let cnn = try smallCNN().train()
+        let optimizer = try Optimizer.adam(cnn.parameters, lr: 1e-3)
+        let x = try Tensor.randn([64, 1, 48, 48]), y = try Tensor.randint(0, 6, [64])
+        work.append(("small CNN train step b64 1x48x48", false, {
+            try optimizer.zeroGrad()
+            try Functional.crossEntropy(cnn(x), target: y).backward()
+            try optimizer.step()
+        }))
+
+        let reference = swiftOnly ? nil : try PythonReference(python: python, script: script)
+        print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, libtorch \(Torch.version), \(Torch.threads) threads, "
+              + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset"), best of \(rounds) alternating rounds")
+        print("| row | Swift (ms) | python3-torch (ms) | Swift/Python |")
+        print("|---|---:|---:|---:|")
+        for (name, inference, body) in work {
+            var ours = Double.infinity, theirs = Double.infinity
+            for _ in 0..<max(1, rounds) {
+                let ms = inference ? try Torch.noGrad { try medianMilliseconds(body) } : try medianMilliseconds(body)
+                ours = min(ours, ms)
+                if let reference { theirs = min(theirs, try reference.time(name)) }
+            }
+            if reference != nil {
+                print("| \(name) | \(String(format: "%.1f", ours)) | \(String(format: "%.1f", theirs)) | \(String(format: "%.2f", ours / theirs)) |")
+            } else {
+                print("| \(name) | \(String(format: "%.1f", ours)) | - | - |")
+            }
+        }
     }
 }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A single self-rewriting progress line on standard error (plain lines when not a terminal).
+public struct ProgressLine {
+    let isTerminal = isatty(STDERR_FILENO) == 1
+    var lastPrint = Date.distantPast
+    public var enabled = true
+
+    public init() {}
+
+    public mutating func update(_ label: String, fraction: Double, detail: String, eta: Double) {
+        guard enabled, isTerminal else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastPrint) > 0.2 || fraction >= 1 else { return }
+        lastPrint = now
+        let width = 24
+        let filled = Int((fraction * Double(width)).rounded())
+        let bar = String(repeating: "#", count: min(width, filled)) + String(repeating: "-", count: max(0, width - filled))
+        let line = "\r\(label) [\(bar)] \(String(format: "%3.0f", fraction * 100))% \(detail) ETA \(Self.clock(eta))"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    public mutating func finish() {
+        guard enabled, isTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    public static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "--:--" }
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
+    }
+}
