@@ -1,13 +1,16 @@
 import Foundation
 import Torch
 
-/// One mini-batch: inputs and int64 class targets.
+/// One mini-batch: inputs, int64 class targets, and for padded sequences the true lengths.
 public struct Batch: @unchecked Sendable {
     public let inputs: Tensor
     public let targets: Tensor
-    public init(inputs: Tensor, targets: Tensor) {
+    /// Valid length of each padded sequence (nil for fixed-size inputs such as face crops).
+    public let lengths: Tensor?
+    public init(inputs: Tensor, targets: Tensor, lengths: Tensor? = nil) {
         self.inputs = inputs
         self.targets = targets
+        self.lengths = lengths
     }
     public var count: Int { targets.size(0) }
 }

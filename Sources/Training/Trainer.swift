@@ -61,9 +61,9 @@ public final class Trainer {
     public let directory: URL
     public let labels: [String]
     /// Logits for a training batch (augmentation is the batch source's job).
-    public var trainForward: (Tensor) throws -> Tensor
+    public var trainForward: (Batch) throws -> Tensor
     /// Logits for evaluation (e.g. with test-time augmentation).
-    public var evalForward: (Tensor) throws -> Tensor
+    public var evalForward: (Batch) throws -> Tensor
     /// Metadata stored in saved models (architecture, labels, preprocessing).
     public var modelMetadata: [String: String] = [:]
     /// Parameters to optimise (default: every trainable parameter).
@@ -71,7 +71,7 @@ public final class Trainer {
     public var progress: ProgressLine = ProgressLine()
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-    public init(model: Module, config: TrainingConfig, directory: URL, labels: [String], forward: @escaping (Tensor) throws -> Tensor) {
+    public init(model: Module, config: TrainingConfig, directory: URL, labels: [String], forward: @escaping (Batch) throws -> Tensor) {
         self.model = model
         self.config = config
         self.directory = directory
@@ -138,7 +138,7 @@ public final class Trainer {
             while let item = batches.next() {
                 let batch = try item.get()
                 try optimizer.zeroGrad()
-                let logits = try trainForward(batch.inputs)
+                let logits = try trainForward(batch)
                 let loss = try Functional.crossEntropy(logits, target: batch.targets, weight: weight, labelSmoothing: config.labelSmoothing)
                 try loss.backward()
                 try optimizer.step()
@@ -230,7 +230,7 @@ public final class Trainer {
             defer { it.cancel() }
             while let item = it.next() {
                 let batch = try item.get()
-                let logits = try evalForward(batch.inputs)
+                let logits = try evalForward(batch)
                 lossSum += try Functional.crossEntropy(logits, target: batch.targets, reduction: .sum).item()
                 predicted += try logits.argmax(dim: 1).toArray(Int64.self).map(Int.init)
                 truth += try batch.targets.toArray(Int64.self).map(Int.init)

@@ -104,8 +104,8 @@ struct TrainFace: ParsableCommand {
         if study || freezeFirst != nil { try network.freeze(firstLayers: freezeFirst ?? 57) }
 
         let augmentation = study ? FaceAugmentation.study : FaceAugmentation()
-        let trainer = Trainer(model: network, config: config, directory: URL(fileURLWithPath: output), labels: labelSet.names) { try network($0) }
-        trainer.evalForward = { try classifier.logits($0) }
+        let trainer = Trainer(model: network, config: config, directory: URL(fileURLWithPath: output), labels: labelSet.names) { try network($0.inputs) }
+        trainer.evalForward = { try classifier.logits($0.inputs) }
         trainer.modelMetadata = classifier.metadata.merging(["recipe": recipe, "trained_on": data]) { $1 }
         log("training \(architecture) (\(network.parameterCount(trainableOnly: true)) trainable of \(network.parameterCount()) parameters), "
             + "\(prep.inputSize)x\(prep.inputSize)x\(prep.channels), \(config.epochs) epochs, batch \(config.batchSize), \(Torch.threads) threads")
