@@ -84,7 +84,9 @@ public final class Trainer {
     public var bestModelURL: URL { directory.appendingPathComponent("best.safetensors") }
 
     /// Trains, resuming from `directory` when `resume` is set and a checkpoint exists there.
-    public func run(train: BatchSource, validation: BatchSource, resume: Bool = false) throws -> TrainingResult {
+    /// `stopAfter` ends the session once that many epochs are complete (checkpoint written), so a long
+    /// run can be split across sessions and continued with `resume`.
+    public func run(train: BatchSource, validation: BatchSource, resume: Bool = false, stopAfter: Int? = nil) throws -> TrainingResult {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let params = parameters ?? model.trainableParameters
         guard !params.isEmpty else { throw TorchError("nothing to train: every parameter is frozen") }
@@ -189,6 +191,10 @@ public final class Trainer {
             if let patience = config.earlyStoppingPatience, state.epochsWithoutImprovement >= patience {
                 log("early stopping: validation loss has not improved for \(patience) epochs (best epoch \(state.bestEpoch))")
                 stoppedEarly = true
+                break
+            }
+            if let stopAfter, state.epoch >= stopAfter, state.epoch < config.epochs {
+                log("paused after epoch \(state.epoch) of \(config.epochs): continue with --resume")
                 break
             }
         }

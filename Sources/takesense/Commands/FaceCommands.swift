@@ -38,6 +38,7 @@ struct TrainFace: ParsableCommand {
     @Flag(help: "Weight the loss by inverse class frequency.") var classWeights = false
     @Option var seed: UInt64 = 42
     @Flag(help: "Continue the run found in --output.") var resume = false
+    @Option(help: "Pause after this many epochs in all (checkpoint kept; continue later with --resume).") var stopAfter: Int?
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
@@ -112,7 +113,7 @@ struct TrainFace: ParsableCommand {
         let result = try trainer.run(
             train: try FaceBatches(trainSet, preprocessing: prep, augmentation: augmentation, shuffle: true, seed: seed),
             validation: try FaceBatches(validSet, preprocessing: prep),
-            resume: resume)
+            resume: resume, stopAfter: stopAfter)
 
         let best = try FaceClassifier(contentsOf: result.bestModel)
         let report = try evaluateFaces(best, validSet)
