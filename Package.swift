@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,10 +44,19 @@ let package = Package(
         .target(name: "VoiceEmotion", dependencies: ["Torch"]),
         // Training loop, checkpoints, curves, evaluation reports: shared by face and voice.
         .target(name: "Training", dependencies: ["Torch", "Stats"]),
+        // C++17 shim: an extern "C" API over OpenCV's Haar cascade and area resize (Debian's libopencv-dev).
+        .target(
+            name: "COpenCV",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
+            linkerSettings: [.linkedLibrary("opencv_core"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_objdetect")]
+        ),
+        // Face detection (Haar cascade, MTCNN on the engine), tracking across sampled frames, crops.
+        .target(name: "Faces", dependencies: ["Torch", "Media", "COpenCV"]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
+                "Faces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,6 +67,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion", "Training"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )

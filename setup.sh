@@ -17,7 +17,8 @@ export DEBIAN_FRONTEND=noninteractive
 # libtorch (CPU) and its headers; the OpenMP OpenBLAS (without it libtorch falls back to the reference
 # BLAS, 10-40x slower); FFmpeg 5.1 libraries; pkg-config to find them.
 runtime_packages=(libtorch-dev libopenblas0-openmp libavformat-dev libavcodec-dev libswscale-dev
-                  libswresample-dev libavutil-dev pkg-config)
+                  libswresample-dev libavutil-dev pkg-config
+                  libopencv-dev opencv-data)
 # The tests build their own media with the ffmpeg command.
 test_packages=(ffmpeg)
 # The benchmarks compare against the same work in Debian's PyTorch.

@@ -34,6 +34,8 @@ struct SystemCheck {
         ("FFmpeg libraries", "libavformat-dev", ["/usr/include/x86_64-linux-gnu/libavformat/avformat.h", "/usr/include/aarch64-linux-gnu/libavformat/avformat.h", "/usr/include/libavformat/avformat.h"]),
         ("ffmpeg command (tests, benchmarks)", "ffmpeg", ["/usr/bin/ffmpeg"]),
         ("pkg-config", "pkg-config", ["/usr/bin/pkg-config"]),
+        ("OpenCV libraries and headers (Haar face detector)", "libopencv-dev", ["/usr/include/opencv4/opencv2/objdetect.hpp"]),
+        ("OpenCV Haar cascades", "opencv-data", ["/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"]),
     ]
 
     static func run() throws -> SystemCheck {

@@ -1,0 +1,203 @@
+import Foundation
+import Media
+import Torch
+
+/// Which detector TakeSense uses unless told otherwise, and how to make it.
+public enum FaceDetectors {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        case haar, mtcnn
+    }
+
+    /// The default, chosen on `takesense bench faces` (BENCHMARKS.md): the detector that finds more
+    /// faces at equal false positives within the media speed budget.
+    public static let defaultKind: Kind = .haar
+
+    /// A detector of `kind` with its default configuration; MTCNN reads `mtcnnWeights`.
+    public static func make(_ kind: Kind = defaultKind, mtcnnWeights: URL? = nil) throws -> any FaceDetecting {
+        switch kind {
+        case .haar:
+            return try HaarCascadeDetector()
+        case .mtcnn:
+            guard let mtcnnWeights else {
+                throw MediaError.invalidArgument("mtcnn.safetensors", reason: "the MTCNN detector needs its weights file")
+            }
+            return try MTCNNDetector(weights: mtcnnWeights)
+        }
+    }
+}
+
+/// A face crop of one sampled frame.
+public struct FaceCrop: Sendable, Equatable {
+    public var trackID: Int
+    public var frameIndex: Int
+    public var timestamp: Double
+    /// The detection, in the frame's pixels.
+    public var box: FaceBox
+    /// `FaceCropper.size` square pixels.
+    public var picture: PixelBuffer
+}
+
+/// The faces of one sampled frame, as `TakeFaceAnalyzer` reports them while it reads.
+public struct FrameFaces: Sendable {
+    public var frameIndex: Int
+    public var timestamp: Double
+    public var boxes: [FaceBox]
+    /// Track id of each box.
+    public var trackIDs: [Int]
+}
+
+public struct TakeFaceOptions: Sendable {
+    /// Frames sampled per second (by timestamp).
+    public var sampling: Double
+    /// How crops are cut; nil: no crops.
+    public var crop: FaceCropper?
+    public var tracker: FaceTracker.Configuration
+    /// Frames are read at this size before detection (crops come from these frames).
+    public var frameSize: FrameSize
+    /// Decoder threads (default: all cores).
+    public var decoderThreads: Int?
+
+    public init(sampling: Double = 5, crop: FaceCropper? = FaceCropper(), tracker: FaceTracker.Configuration = .init(),
+                frameSize: FrameSize = .native, decoderThreads: Int? = nil) {
+        self.sampling = sampling
+        self.crop = crop
+        self.tracker = tracker
+        self.frameSize = frameSize
+        self.decoderThreads = decoderThreads
+    }
+}
+
+/// What a take's faces came to.
+public struct TakeFaceResult: Sendable {
+    public var file: String
+    public var detector: String
+    /// Frames sampled and analysed.
+    public var frames: Int
+    public var framesWithFaces: Int
+    /// The largest number of faces detected in one frame.
+    public var maxFacesInFrame: Int
+    /// Every track, ids ascending.
+    public var tracks: [FaceTrack]
+    /// The main face (most persistent, then largest), if any face was seen.
+    public var mainTrackID: Int?
+    /// Other faces seen in at least `minObservations` frames.
+    public var otherFaces: Int
+    /// Crops of the main face, in time order (empty without a cropper).
+    public var mainCrops: [FaceCrop]
+    /// Frame size the boxes refer to.
+    public var frameWidth: Int, frameHeight: Int
+
+    public var mainTrack: FaceTrack? { tracks.first { $0.id == mainTrackID } }
+
+    public var summary: TakeFaceSummary {
+        TakeFaceSummary(
+            file: file, detector: detector, frames: frames, framesWithFaces: framesWithFaces, maxFacesInFrame: maxFacesInFrame,
+            frameWidth: frameWidth, frameHeight: frameHeight, mainTrack: mainTrackID, otherFaces: otherFaces,
+            tracks: tracks.map {
+                .init(id: $0.id, frames: $0.count, first: $0.first.timestamp, last: $0.last.timestamp, medianSize: $0.medianSize)
+            })
+    }
+}
+
+/// The JSON-friendly summary of a `TakeFaceResult`.
+public struct TakeFaceSummary: Sendable, Codable {
+    public struct Track: Sendable, Codable {
+        public var id: Int
+        public var frames: Int
+        public var first: Double
+        public var last: Double
+        public var medianSize: Double
+    }
+
+    public var file: String
+    public var detector: String
+    public var frames: Int
+    public var framesWithFaces: Int
+    public var maxFacesInFrame: Int
+    public var frameWidth: Int
+    public var frameHeight: Int
+    public var mainTrack: Int?
+    public var otherFaces: Int
+    public var tracks: [Track]
+
+    public var text: String {
+        var lines = ["\(file): \(frames) frames sampled, \(framesWithFaces) with a face (\(detector), \(frameWidth)x\(frameHeight))"]
+        if let main = mainTrack, let t = tracks.first(where: { $0.id == main }) {
+            lines.append(String(format: "main face: track %d, %d frames, %.2f-%.2f s, median size %.0f px", t.id, t.frames, t.first, t.last, t.medianSize))
+        } else {
+            lines.append("main face: none")
+        }
+        lines.append("other faces: \(otherFaces)" + (maxFacesInFrame > 1 ? " (up to \(maxFacesInFrame) faces in one frame)" : ""))
+        for t in tracks {
+            lines.append(String(format: "  track %d: %d frames, %.2f-%.2f s, median size %.0f px", t.id, t.frames, t.first, t.last, t.medianSize))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Reads a take, samples frames by timestamp, detects and tracks faces, and cuts crops of the main
+/// face. Memory stays bounded by one frame plus the crops (kept for every track until the main face
+/// is known at the end: `size`² bytes per detection, e.g. 2.3 KB for 48x48 gray).
+///
+///     let analyzer = TakeFaceAnalyzer(detector: try HaarCascadeDetector(), options: .init(sampling: 5))
+///     let faces = try analyzer.analyze(URL(fileURLWithPath: "take.mp4"))
+///     print(faces.summary.text)            // main track, other faces
+///     model.classify(faces.mainCrops)      // 48x48 gray crops, in time order
+public final class TakeFaceAnalyzer {
+    public let detector: any FaceDetecting
+    public let options: TakeFaceOptions
+
+    public init(detector: any FaceDetecting, options: TakeFaceOptions = .init()) {
+        self.detector = detector
+        self.options = options
+    }
+
+    /// - Throws: `MediaError` naming the file (unreadable, no video stream, truncated, ...), or
+    ///   naming it with the time at which face detection failed.
+    public func analyze(_ url: URL, onFrame: ((FrameFaces) throws -> Void)? = nil) throws -> TakeFaceResult {
+        let format: PixelFormat = options.crop?.format ?? .gray
+        let reader = try VideoReader(url: url, sampling: .fps(options.sampling), format: format, size: options.frameSize,
+                                     threads: options.decoderThreads)
+        let tracker = FaceTracker(configuration: options.tracker)
+        var crops: [Int: [FaceCrop]] = [:]
+        var frames = 0, withFaces = 0, maxFaces = 0
+        var width = reader.outputWidth, height = reader.outputHeight
+        while let frame = try reader.next() {
+            frames += 1
+            width = frame.width
+            height = frame.height
+            let picture = PixelBuffer(frame)
+            let boxes: [FaceBox]
+            do {
+                boxes = try detector.detect(in: picture)
+            } catch let error as MediaError {
+                throw error
+            } catch {
+                throw MediaError.corrupt(url.path, reason: String(format: "face detection failed at %.2f s: %@", frame.timestamp, "\(error)"))
+            }
+            if !boxes.isEmpty { withFaces += 1 }
+            maxFaces = max(maxFaces, boxes.count)
+            let ids = tracker.update(boxes, timestamp: frame.timestamp, frameIndex: frame.index)
+            if let cropper = options.crop {
+                for (box, id) in zip(boxes, ids) {
+                    let crop = try cropper.crop(picture, box: box)
+                    crops[id, default: []].append(FaceCrop(trackID: id, frameIndex: frame.index, timestamp: frame.timestamp, box: box, picture: crop))
+                }
+            }
+            try onFrame?(FrameFaces(frameIndex: frame.index, timestamp: frame.timestamp, boxes: boxes, trackIDs: ids))
+        }
+        let main = tracker.mainTrack
+        return TakeFaceResult(
+            file: url.path, detector: detector.name, frames: frames, framesWithFaces: withFaces, maxFacesInFrame: maxFaces,
+            tracks: tracker.tracks, mainTrackID: main?.id, otherFaces: tracker.otherTracks.count,
+            mainCrops: main.map { crops[$0.id] ?? [] } ?? [], frameWidth: width, frameHeight: height)
+    }
+}
+
+/// Reading one picture for detection.
+public enum FaceInput {
+    /// A still image, or the first frame of a video, in RGB.
+    public static func firstPicture(_ url: URL) throws -> PixelBuffer {
+        PixelBuffer(try ImageDecoder.decode(url, format: .rgb))
+    }
+}
