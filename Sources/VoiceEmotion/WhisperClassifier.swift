@@ -59,16 +59,47 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
     }
 
     /// Logits (N, labels) for log-mel features (N, mel, frames). `validFrames` gives each item's
-    /// number of encoder frames for true-length pooling (nil: every frame).
+    /// number of encoder frames for true-length pooling (nil: every frame). With true-length pooling
+    /// and clips not padded to 30 s, the padding of a batch is also masked out of attention, so each
+    /// clip gets the logits it gets alone.
     public func logits(mel: Tensor, validFrames: [Int]? = nil) throws -> Tensor {
         var hidden: Tensor
         if let layer_weights {
             hidden = try ClassifierHead.weightedSum(encoder.hiddenStates(mel), weights: layer_weights)
         } else {
-            hidden = try encoder(mel, outputLayer: options.outputLayer)
+            hidden = try encoder.resume(encoder.embed(mel), fromLayer: 0, outputLayer: options.outputLayer,
+                                        validFrames: attentionLengths(validFrames))
         }
-        hidden = try projector(hidden)
-        let pooled = try ClassifierHead.meanPool(hidden, lengths: options.pooling == .trueLength ? validFrames : nil)
+        return try head(hidden, validFrames: validFrames)
+    }
+
+    /// Logits from cached `hidden_states[fromLayer]` (N, T, d_model) of a zero-padded batch: the
+    /// remaining blocks, then the head. What training on frozen lower blocks runs every step.
+    public func logits(hidden: Tensor, fromLayer: Int, validFrames: [Int]?) throws -> Tensor {
+        guard layer_weights == nil else {
+            throw TorchError("Whisper classifier: a weighted layer sum needs every hidden state; it cannot start from cached block outputs")
+        }
+        let x = try encoder.resume(hidden, fromLayer: fromLayer, outputLayer: options.outputLayer, validFrames: attentionLengths(validFrames))
+        return try head(x, validFrames: validFrames)
+    }
+
+    /// `hidden_states[layer]` of one clip, (frames, d_model), computed as `logits(clips:)` does
+    /// (log-mel at true length or padded to 30 s), with the clip's number of valid encoder frames.
+    public func hiddenState(clip: [Float], layer: Int) throws -> (hidden: Tensor, validFrames: Int) {
+        let (mel, frames) = try features(clips: [clip])
+        let h = try encoder(mel, outputLayer: layer)
+        return (try h[0], frames[0])
+    }
+
+    /// Lengths used to mask attention: only for true-length clips (padding to 30 s is attended to,
+    /// as Whisper and the study do).
+    func attentionLengths(_ validFrames: [Int]?) -> [Int]? {
+        options.padTo30s || options.pooling != .trueLength ? nil : validFrames
+    }
+
+    func head(_ hidden: Tensor, validFrames: [Int]?) throws -> Tensor {
+        let projected = try projector(hidden)
+        let pooled = try ClassifierHead.meanPool(projected, lengths: options.pooling == .trueLength ? validFrames : nil)
         return try classifier(pooled)
     }
 
@@ -96,7 +127,8 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
 
     // MARK: Files
 
-    var metadata: [String: String] {
+    /// The safetensors metadata that lets `init(contentsOf:)` rebuild the model.
+    public var metadata: [String: String] {
         var config: [String: Any] = encoder.config.huggingFaceJSON
         config["classifier_proj_size"] = options.projectionSize
         config["use_weighted_layer_sum"] = options.weightedLayerSum

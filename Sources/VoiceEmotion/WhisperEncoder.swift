@@ -112,6 +112,32 @@ public final class WhisperEncoder: Module {
         return stop == layers.count ? try layer_norm(x) : x
     }
 
+    /// Continues from `hidden_states[fromLayer]` (N, T, d_model) up to `hidden_states[outputLayer]`
+    /// (nil = all blocks and the final layer norm). `validFrames` gives each item's true length in a
+    /// zero-padded batch: padding frames are masked out of attention. Used to train the upper blocks
+    /// on cached outputs of frozen lower ones.
+    public func resume(_ hidden: Tensor, fromLayer: Int, outputLayer: Int? = nil, validFrames: [Int]? = nil) throws -> Tensor {
+        let stop = outputLayer ?? layers.count
+        guard (0...stop).contains(fromLayer), stop <= layers.count else {
+            throw TorchError("Whisper encoder: cannot run from hidden state \(fromLayer) to \(stop) (0...\(layers.count))")
+        }
+        guard hidden.rank == 3, hidden.size(2) == config.dModel else {
+            throw TorchError("Whisper encoder: expected hidden states (batch, frames, \(config.dModel)), got shape \(hidden.shape)")
+        }
+        let mask = try Self.paddingMask(validFrames, batch: hidden.size(0), frames: hidden.size(1))
+        var x = hidden
+        for layer in layers[fromLayer..<stop] { x = try layer(x, keyPaddingMask: mask) }
+        return stop == layers.count ? try layer_norm(x) : x
+    }
+
+    /// (N, T) bool, true at frames at or beyond each item's valid length; nil when nothing is padding.
+    static func paddingMask(_ validFrames: [Int]?, batch: Int, frames: Int) throws -> Tensor? {
+        guard let validFrames, validFrames.contains(where: { $0 < frames }) else { return nil }
+        guard validFrames.count == batch else { throw TorchError("Whisper encoder: \(validFrames.count) lengths for a batch of \(batch)") }
+        let clipped = validFrames.map { Int64(Swift.max(1, Swift.min(frames, $0))) }
+        return try Tensor.arange(frames).unsqueeze(0).ge(Tensor(clipped).unsqueeze(1))
+    }
+
     /// Every hidden state as Hugging Face's `output_hidden_states=True`: the embeddings, the output of
     /// each block, the last one after the final layer norm (layers + 1 tensors).
     public func hiddenStates(_ mel: Tensor) throws -> [Tensor] {
@@ -155,13 +181,17 @@ public final class WhisperAttention: Module {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    /// Self-attention over (N, T, D). `keyPaddingMask` (N, T) bool, true at padding frames: those keys
+    /// are ignored, so a clip padded in a batch gets the same outputs on its own frames as alone.
+    public func callAsFunction(_ x: Tensor, keyPaddingMask: Tensor? = nil) throws -> Tensor {
         let (n, t, d) = (x.size(0), x.size(1), x.size(2))
         let hd = d / heads
         func split(_ y: Tensor) throws -> Tensor { try y.reshape([n, t, heads, hd]).transpose(1, 2) }
         let q = try split(q_proj(x) * (1 / Double(hd).squareRoot()))
         let k = try split(k_proj(x)), v = try split(v_proj(x))
-        let attn = try q.matmul(k.transpose(-2, -1)).softmax(dim: -1)
+        var scores = try q.matmul(k.transpose(-2, -1))
+        if let keyPaddingMask { scores = try scores.maskedFill(keyPaddingMask.reshape([n, 1, 1, t]), -.infinity) }
+        let attn = try scores.softmax(dim: -1)
         let out = try attn.matmul(v).transpose(1, 2).reshape([n, t, d])
         return try out_proj(out)
     }
@@ -182,8 +212,11 @@ public final class WhisperEncoderLayer: Module, UnaryLayer {
         super.init()
     }
 
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        var h = try x + self_attn(self_attn_layer_norm(x))
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try self(x, keyPaddingMask: nil) }
+
+    /// One block; `keyPaddingMask` (N, T) bool marks padding frames that attention must ignore.
+    public func callAsFunction(_ x: Tensor, keyPaddingMask: Tensor?) throws -> Tensor {
+        var h = try x + self_attn(self_attn_layer_norm(x), keyPaddingMask: keyPaddingMask)
         h = try h + fc2(fc1(final_layer_norm(h)).gelu())
         return h
     }

@@ -3,12 +3,12 @@ import Foundation
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a classifier.",
-                                                    subcommands: [TrainFace.self])
+                                                    subcommands: [TrainFace.self, TrainVoice.self])
 }
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "evaluate", abstract: "Evaluate a classifier on labelled data.",
-                                                    subcommands: [EvaluateFace.self])
+                                                    subcommands: [EvaluateFace.self, EvaluateVoice.self])
 }
 
 /// Where the models shipped in the repository's `Models/` folder are found: `TAKESENSE_MODELS`, then
