@@ -44,7 +44,7 @@ public enum Curves {
             let lo = min(0, values.min() ?? 0), hi = max(values.max() ?? 1, lo + 1e-9)
             let n = max(history.count, 2)
             func px(_ i: Int) -> Double { x0 + margin + Double(i) / Double(n - 1) * (w - 2 * margin) }
-            func py(_ v: Double) -> Double { h - margin - (v - lo) / (hi - lo) * (h - 2 * margin) + 30 }
+            func py(_ v: Double) -> Double { h - margin - (v - lo) / (hi - lo) * (h - 2 * margin - 20) + 30 }
             var s = "<g><text x=\"\(x0 + margin)\" y=\"44\" font-weight=\"bold\">\(SVG.escape(name))</text>"
             s += "<line x1=\"\(x0 + margin)\" y1=\"\(py(lo))\" x2=\"\(x0 + w - margin)\" y2=\"\(py(lo))\" stroke=\"#444\"/>"
             s += "<line x1=\"\(x0 + margin)\" y1=\"\(py(lo))\" x2=\"\(x0 + margin)\" y2=\"\(py(hi))\" stroke=\"#444\"/>"
@@ -56,7 +56,9 @@ public enum Curves {
             for (j, (label, colour, ys)) in series.enumerated() {
                 let points = ys.enumerated().filter { $0.element.isFinite }.map { "\(px($0.offset)),\(py($0.element))" }.joined(separator: " ")
                 s += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points)\"/>"
-                s += "<text x=\"\(x0 + w - margin)\" y=\"\(60 + 14 * j)\" text-anchor=\"end\" fill=\"\(colour)\" font-size=\"11\">\(SVG.escape(label))</text>"
+                // Legend in a row under the panel title, clear of the plotted lines.
+                s += "<rect x=\"\(x0 + margin + Double(j) * 110)\" y=\"52\" width=\"14\" height=\"3\" fill=\"\(colour)\"/>"
+                s += "<text x=\"\(x0 + margin + 18 + Double(j) * 110)\" y=\"57\" fill=\"\(colour)\" font-size=\"11\">\(SVG.escape(label))</text>"
             }
             return s + "</g>\n"
         }

@@ -60,7 +60,7 @@ public struct EvaluationReport: Codable, Sendable {
     public var confusionSVG: String {
         let n = labels.count
         let cell = 56, left = 90, top = 40
-        let size = left + n * cell + 20
+        let size = max(left + n * cell + 20, 470)
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(size)" height="\(top + n * cell + 60)" font-family="sans-serif" font-size="12">
         <text x="\(left)" y="20" font-size="14">Confusion matrix (rows: truth, columns: prediction)</text>

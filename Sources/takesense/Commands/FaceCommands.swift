@@ -22,7 +22,7 @@ struct TrainFace: ParsableCommand {
     )
 
     @Option(help: "Training data: an image-folder tree (ROOT/<class>/*.jpg) or a FER2013 CSV.") var data: String
-    @Option(help: "Validation data (folder or CSV); default: 20% of --data.") var validation: String?
+    @Option(help: "Validation data: a folder, a CSV, or a usage of the --data CSV (PublicTest); default: 20% of --data.") var validation: String?
     @Option(help: "Output directory: checkpoints, best.safetensors, curves.csv/svg, evaluation.json.") var output: String
     @Option(help: "cpu | study") var recipe = "cpu"
     @Option(help: "Architecture (resnet18|34|50, vgg11..19[_bn], efficientnet_b0..b6, fernet[-WIDTH]).") var arch: String?
@@ -76,11 +76,16 @@ struct TrainFace: ParsableCommand {
 
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let start = Date()
-        let side = study ? 48 : 48
-        var trainSet = try FaceTensors.load(data, labels: labelSet, side: side, usage: validation == nil ? nil : nil)
+        // Faces are held at FER2013's 48x48; the model's transform resizes them to its input size.
+        // From Kaggle's single CSV, training uses the Training rows; --validation may name another usage.
+        var isDirectory: ObjCBool = false
+        let dataIsCSV = FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) && !isDirectory.boolValue
+        var trainSet = try FaceTensors.load(data, labels: labelSet, usage: dataIsCSV ? .training : nil)
         var validSet: FaceTensors
-        if let validation {
-            validSet = try FaceTensors.load(validation, labels: labelSet, side: side)
+        if let validation, dataIsCSV, let usage = FER2013Usage(name: validation), !FileManager.default.fileExists(atPath: validation) {
+            validSet = try FaceTensors.load(data, labels: labelSet, usage: usage)
+        } else if let validation {
+            validSet = try FaceTensors.load(validation, labels: labelSet)
         } else {
             let (train, valid) = try trainSet.split(validationFraction: 0.2, seed: seed)
             trainSet = train
