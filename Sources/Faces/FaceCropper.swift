@@ -46,6 +46,10 @@ public struct FaceCropper: Sendable, Equatable {
         }
         let c = format.channels
         let w = source.width, h = source.height
+        if x0 >= 0, y0 >= 0, x0 + side <= w, y0 + side <= h {
+            // Inside the picture: resized straight from it (no copy).
+            return try source.resized(x: x0, y: y0, width: side, height: side, toWidth: size, toHeight: size)
+        }
         let rowBytes = side * c
         let square = [UInt8](unsafeUninitializedCapacity: side * rowBytes) { dst, count in
             source.pixels.withUnsafeBufferPointer { src in

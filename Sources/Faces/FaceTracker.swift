@@ -56,7 +56,7 @@ public final class FaceTracker {
         /// track on size.
         public var persistenceTolerance: Double
 
-        public init(minIoU: Double = 0.3, maxSizeRatio: Double = 1.5, maxCenterShift: Double = 0.5, maxGap: Double = 1.0,
+        public init(minIoU: Double = 0.3, maxSizeRatio: Double = 1.5, maxCenterShift: Double = 0.5, maxGap: Double = 2.5,
                     minObservations: Int = 3, persistenceTolerance: Double = 0.8) {
             self.minIoU = minIoU
             self.maxSizeRatio = maxSizeRatio

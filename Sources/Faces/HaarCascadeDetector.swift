@@ -33,6 +33,7 @@ public final class HaarCascadeDetector: FaceDetecting {
     }
 
     public let name = "haar"
+    public var minimumFaceSize: Double { Double(configuration.minFaceSize) }
     public let configuration: Configuration
     public let cascadeURL: URL
     private let cascade: cv_cascade

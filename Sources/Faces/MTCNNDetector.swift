@@ -34,6 +34,7 @@ public final class MTCNNDetector: FaceDetecting {
     }
 
     public let name = "mtcnn"
+    public var minimumFaceSize: Double { configuration.minFaceSize }
     public let networks: MTCNNNetworks
     public let configuration: Configuration
 
@@ -78,6 +79,26 @@ public final class MTCNNDetector: FaceDetecting {
         let (small, scale) = try picture.fitting(maxDimension: configuration.detectionSize ?? 0)
         let boxes = try detectNative(small)
         return largestFirst(scale == 1 ? boxes : boxes.map { $0.scaled(by: scale) })
+    }
+
+    /// Between full detections (tracking): MTCNN's last stage alone on the tracked box, as MTCNN-based
+    /// trackers do: the box made square, its 48x48 crop through O-Net, kept if the face probability
+    /// passes the third threshold, refined by O-Net's regression. One O-Net pass instead of the pyramid.
+    public func detect(in picture: PixelBuffer, near box: FaceBox) throws -> [FaceBox] {
+        guard box.width > 0, box.height > 0, box.x.isFinite, box.y.isFinite else { return [] }
+        let c = Self.square(Candidate(x1: Float(box.x), y1: Float(box.y), x2: Float(box.maxX), y2: Float(box.maxY), score: Float(box.score)))
+        return try Torch.noGrad {
+            let (kept, crops) = try Self.crops(picture, [c], size: 48)
+            guard let k = kept.first else { return [] }
+            let (reg, marks, probs) = try networks.onet(crops)
+            let r = try reg.floats(), l = try marks.floats(), p = try probs.floats()
+            guard p[1] > Float(configuration.thresholds[2]) else { return [] }
+            let wi = k.x2 - k.x1 + 1, hi = k.y2 - k.y1 + 1
+            let points = (0..<5).map { j in FacePoint(x: Double(wi * l[j] + k.x1 - 1), y: Double(hi * l[5 + j] + k.y1 - 1)) }
+            let refined = Self.regress(Candidate(x1: k.x1, y1: k.y1, x2: k.x2, y2: k.y2, score: p[1], reg: (r[0], r[1], r[2], r[3])))
+            return [FaceBox(x1: Double(refined.x1), y1: Double(refined.y1), x2: Double(refined.x2), y2: Double(refined.y2),
+                            score: Double(refined.score), landmarks: points)]
+        }
     }
 
     /// The full pipeline on `picture` as it is (no shrinking), in facenet-pytorch's order.
@@ -127,10 +148,10 @@ public final class MTCNNDetector: FaceDetecting {
 
         // Stage 2: R-Net on 24x24 crops.
         if !candidates.isEmpty {
-            let (kept, crops) = try Self.crops(image, candidates, width: w, height: h, size: 24)
+            let (kept, crops) = try Self.crops(rgb, candidates, size: 24)
             candidates = kept
             if !candidates.isEmpty {
-                let (reg, probs) = try networks.rnet((crops - 127.5) * 0.0078125)
+                let (reg, probs) = try networks.rnet(crops)
                 let r = try reg.floats(), p = try probs.floats()
                 var passed: [Candidate] = []
                 for (i, c) in candidates.enumerated() where p[2 * i + 1] > Float(t[1]) {
@@ -145,9 +166,9 @@ public final class MTCNNDetector: FaceDetecting {
         // Stage 3: O-Net on 48x48 crops, with landmarks.
         var results: [(Candidate, [FacePoint])] = []
         if !candidates.isEmpty {
-            let (kept, crops) = try Self.crops(image, candidates, width: w, height: h, size: 48)
+            let (kept, crops) = try Self.crops(rgb, candidates, size: 48)
             if !kept.isEmpty {
-                let (reg, marks, probs) = try networks.onet((crops - 127.5) * 0.0078125)
+                let (reg, marks, probs) = try networks.onet(crops)
                 let r = try reg.floats(), l = try marks.floats(), p = try probs.floats()
                 var passed: [Candidate] = []
                 var points: [[FacePoint]] = []
@@ -207,20 +228,61 @@ public final class MTCNNDetector: FaceDetecting {
     }
 
     /// Crops of the candidates (clipped to the picture as facenet-pytorch's pad), resized by area
-    /// averaging to size x size; candidates whose clipped box is empty are dropped.
-    static func crops(_ image: Tensor, _ candidates: [Candidate], width w: Int, height h: Int, size: Int) throws -> ([Candidate], Tensor) {
+    /// averaging (adaptive average pooling, as F.interpolate(mode="area")) to size x size and normalised
+    /// ((x - 127.5) / 128), as one (N, 3, size, size) tensor; candidates whose clipped box is empty are
+    /// dropped. Computed here rather than with one libtorch call per crop: pixels are integers, so the
+    /// window sums are exact and the result equals libtorch's (sum / kh / kw in float32).
+    static func crops(_ picture: PixelBuffer, _ candidates: [Candidate], size: Int) throws -> ([Candidate], Tensor) {
+        let w = picture.width, h = picture.height
+        let gray = picture.format == .gray
         var kept: [Candidate] = []
-        var pieces: [Tensor] = []
-        for c in candidates {
-            let x = max(1, Int(c.x1.rounded(.towardZero))), y = max(1, Int(c.y1.rounded(.towardZero)))
-            let ex = min(w, Int(c.x2.rounded(.towardZero))), ey = min(h, Int(c.y2.rounded(.towardZero)))
-            guard ey > y - 1, ex > x - 1 else { continue }
-            let crop = try image.slice(dim: 2, start: y - 1, end: ey).slice(dim: 3, start: x - 1, end: ex)
-            pieces.append(try Functional.adaptiveAvgPool2d(crop, outputSize: (size, size)))
-            kept.append(c)
+        var data: [Float] = []
+        data.reserveCapacity(candidates.count * 3 * size * size)
+        picture.pixels.withUnsafeBufferPointer { px in
+            for c in candidates {
+                let x = max(1, Int(c.x1.rounded(.towardZero))), y = max(1, Int(c.y1.rounded(.towardZero)))
+                let ex = min(w, Int(c.x2.rounded(.towardZero))), ey = min(h, Int(c.y2.rounded(.towardZero)))
+                guard ey > y - 1, ex > x - 1 else { continue }
+                let cw = ex - x + 1, ch = ey - y + 1  // rows y-1..<ey, columns x-1..<ex
+                let base = data.count
+                data.append(contentsOf: repeatElement(0, count: 3 * size * size))
+                for oy in 0..<size {
+                    let r0 = (oy * ch) / size, r1 = ((oy + 1) * ch + size - 1) / size
+                    for ox in 0..<size {
+                        let c0 = (ox * cw) / size, c1 = ((ox + 1) * cw + size - 1) / size
+                        var sum = (0, 0, 0)
+                        if gray {
+                            for r in r0..<r1 {
+                                var o = (y - 1 + r) * w + (x - 1 + c0)
+                                for _ in c0..<c1 {
+                                    sum.0 += Int(px[o])
+                                    o += 1
+                                }
+                            }
+                            sum.1 = sum.0
+                            sum.2 = sum.0
+                        } else {
+                            for r in r0..<r1 {
+                                var o = ((y - 1 + r) * w + (x - 1 + c0)) * 3
+                                for _ in c0..<c1 {
+                                    sum.0 += Int(px[o])
+                                    sum.1 += Int(px[o + 1])
+                                    sum.2 += Int(px[o + 2])
+                                    o += 3
+                                }
+                            }
+                        }
+                        let kh = Float(r1 - r0), kw = Float(c1 - c0)
+                        let plane = size * size, at = base + oy * size + ox
+                        data[at] = (Float(sum.0) / kh / kw - 127.5) * 0.0078125
+                        data[at + plane] = (Float(sum.1) / kh / kw - 127.5) * 0.0078125
+                        data[at + 2 * plane] = (Float(sum.2) / kh / kw - 127.5) * 0.0078125
+                    }
+                }
+                kept.append(c)
+            }
         }
-        guard !pieces.isEmpty else { return ([], try Tensor.zeros([0, 3, size, size])) }
-        return (kept, try Torch.cat(pieces, dim: 0))
+        return (kept, try Tensor(data, shape: [kept.count, 3, size, size]))
     }
 
     enum Overlap { case union, minimum }

@@ -114,6 +114,45 @@ public struct PixelBuffer: Sendable, Equatable {
         return PixelBuffer(unchecked: w, h, format, out)
     }
 
+    /// A copy of the rectangle at (x, y) of the given size, which must lie inside the picture.
+    public func region(x: Int, y: Int, width w: Int, height h: Int) throws -> PixelBuffer {
+        guard x >= 0, y >= 0, w > 0, h > 0, x + w <= width, y + h <= height else {
+            throw MediaError.invalidArgument("<pixels>", reason: "region (\(x), \(y), \(w)x\(h)) is not inside the \(width)x\(height) picture")
+        }
+        if x == 0, y == 0, w == width, h == height { return self }
+        let c = format.channels, row = w * c
+        let out = [UInt8](unsafeUninitializedCapacity: h * row) { dst, count in
+            pixels.withUnsafeBufferPointer { src in
+                for r in 0..<h {
+                    let from = src.baseAddress! + ((y + r) * width + x) * c
+                    (dst.baseAddress! + r * row).update(from: from, count: row)
+                }
+            }
+            count = h * row
+        }
+        return PixelBuffer(unchecked: w, h, format, out)
+    }
+
+    /// The rectangle at (x, y) of the given size (inside the picture) resized to `toWidth` x `toHeight`
+    /// (area averaging when shrinking, bilinear when enlarging), without copying it first.
+    public func resized(x: Int, y: Int, width w: Int, height h: Int, toWidth ow: Int, toHeight oh: Int) throws -> PixelBuffer {
+        guard x >= 0, y >= 0, w > 0, h > 0, x + w <= width, y + h <= height, ow > 0, oh > 0, ow <= 16384, oh <= 16384 else {
+            throw MediaError.invalidArgument("<pixels>", reason: "cannot resize region (\(x), \(y), \(w)x\(h)) of the \(width)x\(height) picture to \(ow)x\(oh)")
+        }
+        let c = format.channels
+        let shrinking = ow <= w && oh <= h
+        var status: Int32 = 0
+        let out = [UInt8](unsafeUninitializedCapacity: ow * oh * c) { dst, count in
+            status = pixels.withUnsafeBufferPointer { src in
+                cv_resize(src.baseAddress! + (y * width + x) * c, Int32(w), Int32(h), Int32(bytesPerRow), Int32(c),
+                          dst.baseAddress, Int32(ow), Int32(oh), shrinking ? 0 : 1)
+            }
+            count = ow * oh * c
+        }
+        guard status == 0 else { throw MediaError.invalidArgument("<pixels>", reason: "resize failed: \(OpenCV.lastError)") }
+        return PixelBuffer(unchecked: ow, oh, format, out)
+    }
+
     /// Shrunk (never enlarged) so that the longest side is at most `maxDimension`; returns the factor
     /// from the returned picture's coordinates back to this picture's (≥ 1).
     public func fitting(maxDimension: Int) throws -> (picture: PixelBuffer, scale: Double) {

@@ -10,7 +10,7 @@ public enum FaceDetectors {
 
     /// The default, chosen on `takesense bench faces` (BENCHMARKS.md): the detector that finds more
     /// faces at equal false positives within the media speed budget.
-    public static let defaultKind: Kind = .haar
+    public static let defaultKind: Kind = .mtcnn
 
     /// A detector of `kind` with its default configuration; MTCNN reads `mtcnnWeights`.
     public static func make(_ kind: Kind = defaultKind, mtcnnWeights: URL? = nil) throws -> any FaceDetecting {
@@ -52,13 +52,26 @@ public struct TakeFaceOptions: Sendable {
     /// How crops are cut; nil: no crops.
     public var crop: FaceCropper?
     public var tracker: FaceTracker.Configuration
-    /// Frames are read at this size before detection (crops come from these frames).
+    /// Frames are read at this size (crops come from these frames). The default, at most 640 pixels on
+    /// the longest side, is the detectors' own detection size, so frames are shrunk once, by the decoder's
+    /// scaler; faces of 1/8 of a 1080p frame's height are then about 80 pixels, plenty for 48x48 crops.
+    /// Use `.native` for sharper crops of small faces (e.g. 224x224 for the study's ResNet).
     public var frameSize: FrameSize
     /// Decoder threads (default: all cores).
     public var decoderThreads: Int?
+    /// Seconds between searches of the whole frame; in the sampled frames between them the detector
+    /// only searches around the faces being tracked (`FaceDetecting.detect(in:near:)`), so new faces
+    /// are found within this delay. 0: the whole frame every time.
+    public var fullDetectionInterval: Double
+    /// libtorch intra-op threads while analysing (restored afterwards): the decoder already uses every
+    /// core, and MTCNN's small convolutions waste CPU time when split. nil: leave as it is.
+    public var detectorThreads: Int?
 
     public init(sampling: Double = 5, crop: FaceCropper? = FaceCropper(), tracker: FaceTracker.Configuration = .init(),
-                frameSize: FrameSize = .native, decoderThreads: Int? = nil) {
+                frameSize: FrameSize = .fitWithin(maxDimension: 640), decoderThreads: Int? = nil, fullDetectionInterval: Double = 2.0,
+                detectorThreads: Int? = 1) {
+        self.fullDetectionInterval = fullDetectionInterval
+        self.detectorThreads = detectorThreads
         self.sampling = sampling
         self.crop = crop
         self.tracker = tracker
@@ -162,6 +175,10 @@ public final class TakeFaceAnalyzer {
         var crops: [Int: [FaceCrop]] = [:]
         var frames = 0, withFaces = 0, maxFaces = 0
         var width = reader.outputWidth, height = reader.outputHeight
+        var lastFull = -Double.infinity
+        let previousThreads = Torch.threads
+        if let n = options.detectorThreads, n > 0, n != previousThreads { try? Torch.setThreads(n) }
+        defer { if Torch.threads != previousThreads { try? Torch.setThreads(previousThreads) } }
         while let frame = try reader.next() {
             frames += 1
             width = frame.width
@@ -169,7 +186,20 @@ public final class TakeFaceAnalyzer {
             let picture = PixelBuffer(frame)
             let boxes: [FaceBox]
             do {
-                boxes = try detector.detect(in: picture)
+                let active = tracker.tracks.filter { frame.timestamp - $0.last.timestamp <= options.tracker.maxGap }
+                if frame.timestamp - lastFull >= options.fullDetectionInterval - 1e-6 {
+                    boxes = try detector.detect(in: picture)
+                    lastFull = frame.timestamp
+                } else {
+                    var found: [FaceBox] = []
+                    for track in active {
+                        for b in try detector.detect(in: picture, near: track.last.box)
+                        where !found.contains(where: { $0.iou(b) > 0.5 }) {
+                            found.append(b)
+                        }
+                    }
+                    boxes = found.sorted { $0.area > $1.area }
+                }
             } catch let error as MediaError {
                 throw error
             } catch {

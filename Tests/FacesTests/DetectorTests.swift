@@ -81,6 +81,43 @@ struct DetectorTests {
         #expect(b.iou(a.scaled(by: 4)) > 0.8, "\(b) vs \(a.scaled(by: 4))")
     }
 
+    /// Between full detections the take pipeline searches only near tracked faces: a face that moved
+    /// by a quarter of its size is found again, and an empty neighbourhood gives nothing.
+    @Test(.enabled(if: Paths.fer2013 != nil, noFER)) func nearSearchFollowsAMovedFace() throws {
+        let face = try FERFaces.load(count: 1, offset: 3)[0]
+        var background = SceneComposer(width: 640, height: 360, seed: 5)
+        var pixels = background.background(.gradient)
+        func paste(at x0: Int, _ y0: Int, side: Int) throws -> PixelBuffer {
+            var canvas = pixels
+            let f = try face.resized(width: side, height: side)
+            for y in 0..<side { for x in 0..<side { canvas[(y0 + y) * 640 + x0 + x] = f.pixels[y * side + x] } }
+            return try PixelBuffer(width: 640, height: 360, format: .gray, pixels: canvas)
+        }
+        let before = try paste(at: 200, 100, side: 150), after = try paste(at: 237, 110, side: 150)
+        let truth = FaceBox(x: 237, y: 110, width: 150, height: 150)
+        try Detectors.with {
+            for detector in [Detectors.haar, Detectors.mtcnn] as [any FaceDetecting] {
+                let first = try #require(try detector.detect(in: before).first, "\(detector.name) found no face")
+                let again = try detector.detect(in: after, near: first)
+                #expect(again.count == 1, "\(detector.name): \(again)")
+                if let b = again.first { #expect(b.iou(truth) > 0.4, "\(detector.name): \(b) vs \(truth)") }
+                pixels = background.background(.plain)
+                let empty = try PixelBuffer(width: 640, height: 360, format: .gray, pixels: pixels)
+                #expect(try detector.detect(in: empty, near: first).isEmpty, "\(detector.name) found a face near an empty spot")
+            }
+        }
+    }
+
+    @Test func grayCropsEqualReplicatedRGB() throws {
+        let picture = PixelBuffer(try ImageDecoder.decode(Paths.fixtures.appendingPathComponent("mtcnn/frames/astronaut_256.png"), format: .gray))
+        let c = MTCNNDetector.Candidate(x1: 80.4, y1: 20.7, x2: 150.2, y2: 90.5, score: 1)
+        let edge = MTCNNDetector.Candidate(x1: -10, y1: 200, x2: 60, y2: 270, score: 1)
+        let (_, a) = try MTCNNDetector.crops(picture, [c, edge], size: 24)
+        let (_, b) = try MTCNNDetector.crops(picture.rgb(), [c, edge], size: 24)
+        #expect(a.shape == [2, 3, 24, 24])
+        #expect(try a.floats() == b.floats())
+    }
+
     @Test func matchingCountsFoundAndFalsePositives() {
         let truth = [FaceBox(x: 0, y: 0, width: 100, height: 100), FaceBox(x: 300, y: 0, width: 50, height: 50)]
         let detections = [FaceBox(x: 10, y: 5, width: 100, height: 100), FaceBox(x: 600, y: 300, width: 40, height: 40)]

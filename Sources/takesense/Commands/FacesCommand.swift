@@ -115,7 +115,10 @@ struct FacesTrack: ParsableCommand {
     @Option(help: "Crop side in pixels.") var cropSize = 48
     @Option(help: "Margin around the face box, as a fraction of its side.") var margin = 0.2
     @Flag(help: "RGB crops instead of gray.") var rgb = false
+    @Option(help: "Read frames shrunk to this longest side (0: native size); crops come from these frames.") var frameSize = 640
     @Option(help: "Write the main face's crops to this directory.") var crops: String?
+    @Option(help: "Seconds between whole-frame detections (0: every sampled frame); in between, only around tracked faces.")
+    var fullDetectionInterval = 2.0
     @Flag(help: "JSON output.") var json = false
     @Argument(help: "The take.") var file: String
 
@@ -123,7 +126,9 @@ struct FacesTrack: ParsableCommand {
         try engine.apply()
         try oneLine {
             let detector = try detection.make()
-            let options = TakeFaceOptions(sampling: fps, crop: FaceCropper(size: cropSize, margin: margin, format: rgb ? .rgb : .gray))
+            let options = TakeFaceOptions(sampling: fps, crop: FaceCropper(size: cropSize, margin: margin, format: rgb ? .rgb : .gray),
+                                          frameSize: frameSize > 0 ? .fitWithin(maxDimension: frameSize) : .native,
+                                          fullDetectionInterval: fullDetectionInterval)
             let result = try TakeFaceAnalyzer(detector: detector, options: options).analyze(URL(fileURLWithPath: file))
             if let crops {
                 try FileManager.default.createDirectory(atPath: crops, withIntermediateDirectories: true)
