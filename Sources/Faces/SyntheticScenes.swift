@@ -12,6 +12,9 @@ public struct SceneComposer: Sendable {
         case noisy
         /// A smooth diagonal gradient.
         case gradient
+        /// Clutter: 40 random rectangles and discs of random gray levels over a noisy background, whose
+        /// edges and corners provoke false detections.
+        case clutter
     }
 
     public let width: Int
@@ -44,6 +47,27 @@ public struct SceneComposer: Sendable {
                 // Sum of four uniforms: roughly Gaussian, σ ≈ 20.
                 let u = (uniform() + uniform() + uniform() + uniform() - 2) * 40
                 out[i] = UInt8(clamping: Int((Double(level) + u).rounded()))
+            }
+            return out
+        case .clutter:
+            var out = [UInt8](repeating: UInt8(level), count: width * height)
+            for _ in 0..<40 {
+                let value = UInt8(integer(in: 0...255))
+                let w = integer(in: 8...max(8, width / 4)), h = integer(in: 8...max(8, height / 4))
+                let x0 = integer(in: 0...(width - 1)), y0 = integer(in: 0...(height - 1))
+                let disc = integer(in: 0...1) == 1
+                for y in y0..<min(height, y0 + h) {
+                    for x in x0..<min(width, x0 + w) {
+                        if disc {
+                            let dx = (Double(x - x0) + 0.5) / Double(w) - 0.5, dy = (Double(y - y0) + 0.5) / Double(h) - 0.5
+                            if dx * dx + dy * dy > 0.25 { continue }
+                        }
+                        out[y * width + x] = value
+                    }
+                }
+            }
+            for i in out.indices {
+                out[i] = UInt8(clamping: Int(out[i]) + Int(((uniform() + uniform() - 1) * 16).rounded()))
             }
             return out
         case .gradient:

@@ -173,14 +173,36 @@ public final class TakeFaceAnalyzer {
                                      threads: options.decoderThreads)
         let tracker = FaceTracker(configuration: options.tracker)
         var crops: [Int: [FaceCrop]] = [:]
-        var frames = 0, withFaces = 0, maxFaces = 0
+        var withFaces = 0, maxFaces = 0
         var width = reader.outputWidth, height = reader.outputHeight
         var lastFull = -Double.infinity
+        // Frames are read on their own thread, a few ahead, so that decoding goes on while faces are detected.
+        let frames = FrameQueue(capacity: 4)
+        let source = UncheckedBox(reader)
+        let done = DispatchSemaphore(value: 0)
+        let producer = Thread {
+            do {
+                while let frame = try source.value.next() {
+                    guard frames.put(frame) else { break }
+                }
+                frames.finish(nil)
+            } catch {
+                frames.finish(error)
+            }
+            done.signal()
+        }
+        producer.name = "TakeFaceAnalyzer frames"
+        producer.start()
+        defer {
+            frames.cancel()
+            done.wait()
+        }
         let previousThreads = Torch.threads
         if let n = options.detectorThreads, n > 0, n != previousThreads { try? Torch.setThreads(n) }
         defer { if Torch.threads != previousThreads { try? Torch.setThreads(previousThreads) } }
-        while let frame = try reader.next() {
-            frames += 1
+        var count = 0
+        while let frame = try frames.take() {
+            count += 1
             width = frame.width
             height = frame.height
             let picture = PixelBuffer(frame)
@@ -218,10 +240,73 @@ public final class TakeFaceAnalyzer {
         }
         let main = tracker.mainTrack
         return TakeFaceResult(
-            file: url.path, detector: detector.name, frames: frames, framesWithFaces: withFaces, maxFacesInFrame: maxFaces,
+            file: url.path, detector: detector.name, frames: count, framesWithFaces: withFaces, maxFacesInFrame: maxFaces,
             tracks: tracker.tracks, mainTrackID: main?.id, otherFaces: tracker.otherTracks.count,
             mainCrops: main.map { crops[$0.id] ?? [] } ?? [], frameWidth: width, frameHeight: height)
     }
+}
+
+/// A bounded hand-over of frames from the reading thread to the analysing one.
+final class FrameQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [VideoFrame] = []
+    private let capacity: Int
+    private var finished = false
+    private var cancelled = false
+    private var error: (any Error)?
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Waits for room; false when the consumer has gone.
+    func put(_ frame: VideoFrame) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        items.append(frame)
+        condition.broadcast()
+        return true
+    }
+
+    /// The end of the frames, with the reader's error if it stopped on one.
+    func finish(_ error: (any Error)?) {
+        condition.lock()
+        finished = true
+        self.error = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next frame; nil after the last; rethrows the reader's error once the frames before it are taken.
+    func take() throws -> VideoFrame? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !finished { condition.wait() }
+        if !items.isEmpty {
+            let frame = items.removeFirst()
+            condition.broadcast()
+            return frame
+        }
+        if let error {
+            self.error = nil
+            throw error
+        }
+        return nil
+    }
+
+    /// The consumer stops: the producer's next `put` returns false.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Hands a non-Sendable value to exactly one other thread.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Reading one picture for detection.

@@ -74,7 +74,7 @@ struct FacesBench: ParsableCommand {
         abstract: "Haar cascade vs MTCNN on FER2013 faces composed into frames: recall, false positives, speed.",
         discussion: """
         Face frames hold 1-3 FER2013 validation faces (sides 12-50% of the frame height, random positions, \
-        plain/noisy/gradient backgrounds); empty frames have the same backgrounds and no face. A detection \
+        plain/noisy/gradient/clutter backgrounds); empty frames have the same backgrounds and no face. A detection \
         finds a face when their IoU is at least 0.3 (one to one). Each detector runs at several strictness \
         settings (Haar minNeighbors, MTCNN O-Net threshold) so that recall can be compared at equal false \
         positives. Times are medians per frame (gray input, shrinking included), the two detectors alternating.
@@ -114,10 +114,10 @@ struct FacesBench: ParsableCommand {
                 items.append((faces[next % faces.count], Int(Double(height) * fractions[composer.integer(in: 0...(fractions.count - 1))])))
                 next += 1
             }
-            frames.append(try composer.compose(faces: items, on: SceneComposer.Background.allCases[i % 3]))
+            frames.append(try composer.compose(faces: items, on: SceneComposer.Background.allCases[i % 4]))
         }
         for i in 0..<emptyFrames {
-            frames.append(try composer.compose(faces: [], on: SceneComposer.Background.allCases[i % 3]))
+            frames.append(try composer.compose(faces: [], on: SceneComposer.Background.allCases[i % 4]))
         }
         let totalFaces = frames.reduce(0) { $0 + $1.1.count }
         print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, libtorch \(Torch.version) (\(Torch.threads) threads), OpenCV \(OpenCV.version), "
@@ -167,7 +167,7 @@ struct FacesBench: ParsableCommand {
             for i in 0..<timedFrames {
                 let n = i % 4  // 0-3 faces
                 let items = (0..<n).map { j in (picture: faces[(i * 3 + j) % faces.count], side: Int(Double(h) * fractions[(i + j) % fractions.count])) }
-                timed.append(try c.compose(faces: items, on: SceneComposer.Background.allCases[i % 3]).frame)
+                timed.append(try c.compose(faces: items, on: SceneComposer.Background.allCases[i % 4]).frame)
             }
             var times: [String: [Double]] = [:]
             var cpu: [String: Double] = [:]
@@ -300,16 +300,20 @@ struct MediaBench: ParsableCommand {
         var best = (ffmpeg: Double.infinity, ffmpegCPU: Double.infinity, ours: Double.infinity, oursCPU: Double.infinity,
                     reader: Double.infinity, readerCPU: Double.infinity, peak: 0.0)
         var last: TakeFaceResult?
+        var roundRatios: [Double] = []
         for round in 0..<max(1, rounds) {
+            var pair = (ffmpeg: 0.0, ours: 0.0)
             let order = round % 2 == 0 ? [0, 1, 2] : [2, 1, 0]
             for step in order where step != 2 || breakdown {
                 switch step {
                 case 0:
                     let f = try ffmpeg(["-i", takeURL.path, "-f", "null", "-"])
+                    pair.ffmpeg = f.seconds
                     best.ffmpeg = min(best.ffmpeg, f.seconds)
                     best.ffmpegCPU = min(best.ffmpegCPU, f.cpu)
                 case 1:
                     let r = try ours(takeURL)
+                    pair.ours = r.seconds
                     best.ours = min(best.ours, r.seconds)
                     best.oursCPU = min(best.oursCPU, r.cpu)
                     best.peak = max(best.peak, r.peak)
@@ -320,7 +324,8 @@ struct MediaBench: ParsableCommand {
                     best.readerCPU = min(best.readerCPU, r.cpu)
                 }
             }
-            print("  round \(round + 1): best so far ffmpeg \(f2(best.ffmpeg)) s (CPU \(f2(best.ffmpegCPU)) s), TakeSense \(f2(best.ours)) s (CPU \(f2(best.oursCPU)) s)"
+            roundRatios.append(pair.ours / pair.ffmpeg)
+            print("  round \(round + 1): ffmpeg \(f2(pair.ffmpeg)) s, TakeSense \(f2(pair.ours)) s (ratio \(f2(pair.ours / pair.ffmpeg))); best so far ffmpeg \(f2(best.ffmpeg)) s (CPU \(f2(best.ffmpegCPU)) s), TakeSense \(f2(best.ours)) s (CPU \(f2(best.oursCPU)) s)"
                   + (breakdown ? ", reader alone \(f2(best.reader)) s (CPU \(f2(best.readerCPU)) s)" : ""))
         }
         print("")
@@ -330,6 +335,8 @@ struct MediaBench: ParsableCommand {
             print("| \(name) | \(f2(fw)) | \(f2(fc)) | \(f2(ow)) | \(f2(oc)) | \(f2(ow / fw)) | \(f2(oc / fc)) | \(f1(peak)) | \(r.frames) | \(r.framesWithFaces) | \(r.mainTrack?.count ?? 0) | \(r.otherFaces) |")
         }
         if let r = last { row("60 s 1080p25", best.ffmpeg, best.ffmpegCPU, best.ours, best.oursCPU, best.peak, r) }
+        let sortedRatios = roundRatios.sorted()
+        let medianRatio = sortedRatios[sortedRatios.count / 2]
         if longMinutes > 0 {
             let long = dir.appendingPathComponent("take-\(longMinutes)min-1080p25.mp4")
             if !fm.fileExists(atPath: long.path) {
@@ -341,8 +348,9 @@ struct MediaBench: ParsableCommand {
             let r = try ours(long)
             row("\(longMinutes) min 1080p25", f.seconds, f.cpu, r.seconds, r.cpu, r.peak, r.result)
         }
+        print("")
+        print("Per-round wall ratios (TakeSense/ffmpeg, same round): \(roundRatios.map(f2).joined(separator: ", ")); median \(f2(medianRatio))")
         if breakdown {
-            print("")
             print("Reader alone (decode, sampling, conversion): \(f2(best.reader)) s wall, \(f2(best.readerCPU)) s CPU; "
                   + "detection, tracking and crops add \(f2(best.ours - best.reader)) s wall, \(f2(best.oursCPU - best.readerCPU)) s CPU "
                   + "(\(f1((best.oursCPU - best.readerCPU) / Double(max(1, last?.frames ?? 1)) * 1000)) ms CPU per sampled frame)")
