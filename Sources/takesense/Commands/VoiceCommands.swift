@@ -39,7 +39,7 @@ struct TrainVoice: ParsableCommand {
     @Option(help: "Train the last N encoder blocks (efficient: 2, study: 1); the ones below are frozen and cached.") var trainableBlocks: Int?
     @Option(help: "Read the hidden state after this many blocks (default: the last, after the final layer norm).") var outputLayer: Int?
     @Option(help: "Augmented copies cached per training clip (efficient: 6, study: 0).") var augmentCopies: Int?
-    @Flag(help: "Zero-pad every clip to 30 s and pool over all frames (the study); default: true length.") var pad30s = false
+    @Flag(name: .customLong("pad-30s"), help: "Zero-pad every clip to 30 s and pool over all frames (the study); default: true length.") var pad30s = false
     @Option var epochs: Int?
     @Option var batchSize: Int?
     @Option var lr: Double?
@@ -205,7 +205,7 @@ struct EvaluateVoice: ParsableCommand {
     var data: [String]
     @Option(help: "Model file (default: the bundled model).") var model: String?
     @Option(help: "Only these speakers, e.g. 19,20 or ravdess:19,cremad:1001.") var speakers: String?
-    @Flag(help: "Zero-pad every clip to 30 s (the study's protocol).") var pad30s = false
+    @Flag(name: .customLong("pad-30s"), help: "Zero-pad every clip to 30 s (the study's protocol).") var pad30s = false
     @Option(help: "Write the report as JSON.") var json: String?
     @Option(help: "Write the confusion matrix as SVG.") var confusionSvg: String?
     @OptionGroup var engine: EngineOptions
