@@ -47,6 +47,7 @@ struct TrainVoice: ParsableCommand {
     @Option(help: "Also write the best model to this file in float16 (the form shipped in Models/).") var export: String?
     @Option var seed: UInt64 = 42
     @Flag(help: "Continue the run found in --output.") var resume = false
+    @Option(help: "Pause after this many epochs in all (checkpoint kept; continue later with --resume).") var stopAfter: Int?
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
@@ -157,13 +158,13 @@ struct TrainVoice: ParsableCommand {
             "recipe": recipe, "trained_on": specs.map(\.description).joined(separator: " "),
             "trainable_blocks": String(trainable), "augment_copies": String(copies), "seed": String(seed),
         ]) { $1 }
-        log("training \(backbone): blocks \(cacheLayer + 1)-\(top) and the head (\(classifier.parameterCount(trainableOnly: true)) trainable of "
+        log("training \(backbone): \(cacheLayer + 1 == top ? "block \(top)" : "blocks \(cacheLayer + 1)-\(top)") and the head (\(classifier.parameterCount(trainableOnly: true)) trainable of "
             + "\(classifier.parameterCount()) parameters), \(pad30s ? "padded to 30 s" : "true length"), \(config.epochs) epochs, "
             + "batch \(config.batchSize), \(config.optimizer.rawValue) lr \(config.learningRate), \(Torch.threads) threads")
         let result = try trainer.run(
             train: CachedVoiceBatches(trainCache, shuffle: true, augmented: copies > 0, seed: seed),
             validation: CachedVoiceBatches(valCache),
-            resume: resume)
+            resume: resume, stopAfter: stopAfter)
 
         // The selected model, on validation and on the held-out speakers.
         let best = try VoiceEmotionModel(contentsOf: result.bestModel)

@@ -125,6 +125,51 @@ struct VoiceTrainingTests {
         #expect(p.count == 2 && abs(p.reduce(0, +) - 1) < 1e-5)
     }
 
+    @Test func pausedAndResumedRunEqualsAnUninterruptedOne() throws {
+        let labels = ["angry", "happy", "sad"]
+        let clips = (0..<6).map { Self.clip(3200 + 480 * $0, 120 + 200 * Double($0 % 3), seed: Double($0)) }
+        let targets = (0..<6).map { $0 % 3 }
+        func run(_ dir: URL, pauseAfter: Int?) throws -> [Float] {
+            try Torch.manualSeed(13)
+            let model = try WhisperClassifier(Self.config, labels: labels, options: WhisperClassifierOptions(projectionSize: 8))
+            try model.freeze(prefix: "encoder")
+            try model.freeze(prefix: "encoder.layers.2", false)
+            try model.freeze(prefix: "encoder.layer_norm", false)
+            let cache = try WhisperFeatureCache(classifier: model, clips: clips, targets: targets, layer: 2,
+                                                augmentation: AudioAugmentation(), copies: 2, seed: 4)
+            var config = TrainingConfig()
+            config.epochs = 3
+            config.batchSize = 4
+            config.optimizer = .adamw
+            config.learningRate = 5e-3
+            config.schedule = .cosine
+            config.seed = 4
+            func trainer() -> Trainer {
+                let t = Trainer(model: model, config: config, directory: dir, labels: labels) { batch in
+                    try model.logits(hidden: batch.inputs, fromLayer: 2, validFrames: batch.lengths!.toArray(Int64.self).map(Int.init))
+                }
+                t.parameters = model.trainableParameters
+                t.modelMetadata = model.metadata
+                t.progress.enabled = false
+                t.log = { _ in }
+                return t
+            }
+            let train = CachedVoiceBatches(cache, shuffle: true, augmented: true, seed: 4), validation = CachedVoiceBatches(cache)
+            if let pauseAfter {
+                _ = try trainer().run(train: train, validation: validation, stopAfter: pauseAfter)
+                _ = try trainer().run(train: train, validation: validation, resume: true)
+            } else {
+                _ = try trainer().run(train: train, validation: validation)
+            }
+            return try model.encoder.layers[2].fc2.weight.floats() + model.classifier.weight.floats()
+        }
+        let a = try VoiceFixture.temporaryDirectory(), b = try VoiceFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let straight = try run(a, pauseAfter: nil)
+        let resumed = try run(b, pauseAfter: 1)
+        #expect(straight == resumed)
+    }
+
     @Test func modelWindowsLongAudioAndPadsShortAudio() throws {
         #expect(VoiceEmotionModel.windows(count: 16000) == [0..<16000])
         #expect(VoiceEmotionModel.windows(count: 480_000) == [0..<480_000])
