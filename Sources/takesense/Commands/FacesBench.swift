@@ -204,7 +204,8 @@ struct MediaBench: ParsableCommand {
         abstract: "Face pipeline on a 1080p25 H.264 take (5 fps sampling, detection, tracking, crops) vs ffmpeg's full decode.",
         discussion: """
         Generates (unless --take is given) a 60 s 1920x1080 25 fps H.264 take with the ffmpeg CLI: a FER2013 face \
-        moving over testsrc2. Rounds alternate `ffmpeg -i take -f null -` and TakeSense's face pipeline \
+        (360 px) moving over testsrc2 with periods of 30 s and 20 s, so that the long take (the 60 s one repeated) \
+        moves continuously too. Rounds alternate `ffmpeg -i take -f null -` and TakeSense's face pipeline \
         (VideoReader sampling by timestamp, the default detector, tracking, 48x48 gray crops of every face); the best \
         round of each is kept. Peak resident memory is TakeSense's own (VmHWM, reset before each run). With \
         --long-minutes N a take N minutes long (the 60 s one repeated, stream-copied) is run once each way.
@@ -267,7 +268,7 @@ struct MediaBench: ParsableCommand {
                 print("generating \(takeURL.path) ...")
                 let t = try ffmpeg([
                     "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-loop", "1", "-i", facePath.path,
-                    "-filter_complex", "[1]scale=360:360[f];[0][f]overlay=x='780+300*sin(t/4)':y='300+80*sin(t/3)':shortest=1",
+                    "-filter_complex", "[1]scale=360:360[f];[0][f]overlay=x='780+300*sin(2*PI*t/30)':y='300+80*sin(2*PI*t/20)':shortest=1",
                     "-t", "60", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", takeURL.path,
                 ])
                 print("  (\(f1(t.seconds)) s)")
