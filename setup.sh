@@ -13,6 +13,9 @@ mode=${1:-run}
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# OpenMP threads that spin while idle steal the cores from each other when several engine processes
+# (or a test run beside a training job) share a small machine; sleeping ones do not.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 
 # libtorch (CPU) and its headers; the OpenMP OpenBLAS (without it libtorch falls back to the reference
 # BLAS, 10-40x slower); FFmpeg 5.1 libraries; pkg-config to find them.
