@@ -97,15 +97,20 @@ public struct TakeFaceResult: Sendable {
     public var otherFaces: Int
     /// Crops of the main face, in time order (empty without a cropper).
     public var mainCrops: [FaceCrop]
-    /// Frame size the boxes refer to.
+    /// Frame size the boxes refer to (the frames as read: see `TakeFaceOptions.frameSize`).
     public var frameWidth: Int, frameHeight: Int
+    /// The video's own upright size; multiply boxes by `nativeScale` to get its pixels.
+    public var nativeWidth: Int, nativeHeight: Int
+
+    /// From the boxes' pixels to the video's own (upright) pixels.
+    public var nativeScale: Double { frameWidth > 0 ? Double(nativeWidth) / Double(frameWidth) : 1 }
 
     public var mainTrack: FaceTrack? { tracks.first { $0.id == mainTrackID } }
 
     public var summary: TakeFaceSummary {
         TakeFaceSummary(
             file: file, detector: detector, frames: frames, framesWithFaces: framesWithFaces, maxFacesInFrame: maxFacesInFrame,
-            frameWidth: frameWidth, frameHeight: frameHeight, mainTrack: mainTrackID, otherFaces: otherFaces,
+            frameWidth: frameWidth, frameHeight: frameHeight, nativeWidth: nativeWidth, nativeHeight: nativeHeight, mainTrack: mainTrackID, otherFaces: otherFaces,
             tracks: tracks.map {
                 .init(id: $0.id, frames: $0.count, first: $0.first.timestamp, last: $0.last.timestamp, medianSize: $0.medianSize)
             })
@@ -129,12 +134,16 @@ public struct TakeFaceSummary: Sendable, Codable {
     public var maxFacesInFrame: Int
     public var frameWidth: Int
     public var frameHeight: Int
+    public var nativeWidth: Int
+    public var nativeHeight: Int
     public var mainTrack: Int?
     public var otherFaces: Int
     public var tracks: [Track]
 
     public var text: String {
-        var lines = ["\(file): \(frames) frames sampled, \(framesWithFaces) with a face (\(detector), \(frameWidth)x\(frameHeight))"]
+        let size = frameWidth == nativeWidth && frameHeight == nativeHeight ? "\(frameWidth)x\(frameHeight)"
+            : "\(frameWidth)x\(frameHeight) frames of a \(nativeWidth)x\(nativeHeight) video; sizes in frame pixels"
+        var lines = ["\(file): \(frames) frames sampled, \(framesWithFaces) with a face (\(detector), \(size))"]
         if let main = mainTrack, let t = tracks.first(where: { $0.id == main }) {
             lines.append(String(format: "main face: track %d, %d frames, %.2f-%.2f s, median size %.0f px", t.id, t.frames, t.first, t.last, t.medianSize))
         } else {
@@ -239,10 +248,13 @@ public final class TakeFaceAnalyzer {
             try onFrame?(FrameFaces(frameIndex: frame.index, timestamp: frame.timestamp, boxes: boxes, trackIDs: ids))
         }
         let main = tracker.mainTrack
+        let quarterTurn = reader.rotation == 90 || reader.rotation == 270
         return TakeFaceResult(
             file: url.path, detector: detector.name, frames: count, framesWithFaces: withFaces, maxFacesInFrame: maxFaces,
             tracks: tracker.tracks, mainTrackID: main?.id, otherFaces: tracker.otherTracks.count,
-            mainCrops: main.map { crops[$0.id] ?? [] } ?? [], frameWidth: width, frameHeight: height)
+            mainCrops: main.map { crops[$0.id] ?? [] } ?? [], frameWidth: width, frameHeight: height,
+            nativeWidth: quarterTurn ? reader.sourceHeight : reader.sourceWidth,
+            nativeHeight: quarterTurn ? reader.sourceWidth : reader.sourceHeight)
     }
 }
 

@@ -103,6 +103,7 @@ struct TrackerTests {
         var frames = 0
         let result = try analyzer.analyze(video) { _ in frames += 1 }
         #expect(result.frames == 20 && frames == 20)
+        #expect(result.frameWidth == 640 && result.nativeWidth == 640 && result.nativeScale == 1)
         let main = try #require(result.mainTrack)
         #expect(main.id == 1)
         #expect(main.count >= 18, "\(kind): main face seen in \(main.count) of 20 frames\n\(result.summary.text)")
