@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+
+@testable import Director
+
+let six = ["angry", "disgust", "fear", "happy", "neutral", "sad"]
+
+/// A distribution with `p` on `top` and the rest spread evenly.
+func peaked(_ top: String, _ p: Double, labels: [String] = six) -> EmotionProbabilities {
+    var d: EmotionProbabilities = [:]
+    for l in labels { d[l] = l == top ? p : (1 - p) / Double(labels.count - 1) }
+    return d
+}
+
+func settings(_ policy: VerdictPolicy = .init(), intended: String? = nil) -> AnalysisSettings {
+    AnalysisSettings(faceModel: "f", voiceModel: "v", detector: "d", faceFPS: 5, speech: "test", intended: intended, policy: policy)
+}
+
+/// A take of `duration` s sampled at 5 fps: the face reads `face(t)` (nil = no face), the voice has `segments`.
+func take(duration: Double = 20, face: (Double) -> EmotionProbabilities?, segments: [VoiceSegment],
+          intended: String? = nil, policy: VerdictPolicy = .init()) -> TakeAnalysis {
+    let times = stride(from: 0.0, to: duration, by: 0.2).map { $0 }
+    let frames = times.compactMap { t in face(t).map { FaceFrame(t: t, box: [10, 10, 100, 100], probabilities: $0) } }
+    return TakeAssembler(labels: six, policy: policy, intended: intended)
+        .assemble(take: "t.mov", duration: duration, faceFrames: frames, sampledTimes: times, otherFaces: 0,
+                  voiceSegments: segments, settings: settings(policy, intended: intended))
+}
+
+func segment(_ start: Double, _ end: Double, _ p: EmotionProbabilities) -> VoiceSegment {
+    VoiceSegment(start: start, end: end, emotion: Distributions.top(p, labels: six)!.label, probabilities: p)
+}
+
+@Suite("Distributions and congruence")
+struct DistributionTests {
+    /// JSD by its entropy form, H(M) − (H(P) + H(Q))/2, independent of the implementation's sum.
+    func entropyJSD(_ p: [Double], _ q: [Double]) -> Double {
+        func h(_ x: [Double]) -> Double { -x.filter { $0 > 0 }.reduce(0) { $0 + $1 * log2($1) } }
+        let m = zip(p, q).map { ($0 + $1) / 2 }
+        return h(m) - (h(p) + h(q)) / 2
+    }
+
+    @Test("Jensen-Shannon divergence: 0 for equal, 1 for disjoint, equals the entropy form, symmetric")
+    func jsd() {
+        #expect(Distributions.jensenShannon([0.2, 0.8], [0.2, 0.8]) == 0)
+        #expect(abs(Distributions.jensenShannon([1, 0], [0, 1]) - 1) < 1e-12)
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let p = (0..<6).map { _ in Double.random(in: 0...1, using: &g) }, q = (0..<6).map { _ in Double.random(in: 0...1, using: &g) }
+            let sp = p.reduce(0, +), sq = q.reduce(0, +)
+            let a = p.map { $0 / sp }, b = q.map { $0 / sq }
+            let d = Distributions.jensenShannon(a, b)
+            #expect(abs(d - entropyJSD(a, b)) < 1e-12)
+            #expect(abs(d - Distributions.jensenShannon(b, a)) < 1e-15)
+            #expect(d >= 0 && d <= 1)
+        }
+    }
+
+    @Test("Restricting to shared labels renormalises; an empty distribution has no top")
+    func restrict() {
+        let v = Distributions.normalised(["happy": 0.5, "sad": 0.25, "surprise": 0.25], over: ["happy", "sad"])!
+        #expect(abs(v[0] - 2.0 / 3) < 1e-12 && abs(v[1] - 1.0 / 3) < 1e-12)
+        #expect(Distributions.normalised(["surprise": 1], over: ["happy"]) == nil)
+        #expect(Distributions.top([:], labels: six) == nil)
+    }
+
+    @Test("Timecodes: short, SMPTE at 25 fps, SubRip and WebVTT")
+    func timecodes() {
+        #expect(Timecode.short(12.44) == "00:12.4")
+        #expect(Timecode.short(3723.46) == "1:02:03.5")
+        #expect(Timecode.smpte(12.4, fps: 25) == "00:00:12:10")
+        #expect(Timecode.smpte(3599.99, fps: 25) == "01:00:00:00")
+        #expect(Timecode.srt(75.0456) == "00:01:15,046")
+        #expect(Timecode.vtt(0.5) == "00:00:00.500")
+    }
+}
+
+@Suite("Verdict: keep, retake, unsure")
+struct VerdictTests {
+    @Test("Face and voice carry the same emotion: keep, agree, high score")
+    func keep() {
+        let t = take(face: { _ in peaked("happy", 0.7) }, segments: [segment(1, 8, peaked("happy", 0.6)), segment(10, 18, peaked("happy", 0.65))])
+        #expect(t.verdict.decision == .keep)
+        #expect(t.congruence.agree == true)
+        #expect((t.congruence.score ?? 0) > 0.9)
+        #expect(t.verdict.spans.isEmpty)
+        #expect(t.face.coverage == 1 && t.face.emotion == "happy" && t.voice.emotion == "happy")
+        #expect(abs(t.voice.speechSeconds - 15) < 1e-9 && abs(t.voice.coverage - 0.75) < 1e-9)
+        #expect(t.verdict.reasons[0].contains("both read happy"))
+    }
+
+    @Test("Happy face over a sad voice: retake, the reason names both, the span has the segment's times")
+    func retake() {
+        let t = take(face: { _ in peaked("happy", 0.71) }, segments: [segment(12.4, 18.0, peaked("sad", 0.64))])
+        #expect(t.verdict.decision == .retake)
+        #expect(t.congruence.agree == false)
+        #expect(t.verdict.reasons[0].contains("the face reads happy (0.71) while the voice reads sad (0.64)"))
+        #expect(t.verdict.spans.count == 1)
+        #expect(t.verdict.spans[0].text == "00:12.4-00:18.0: the face reads happy (0.71) while the voice reads sad (0.64)")
+    }
+
+    @Test("A mismatch over a large part of the speech is a retake even when the scene averages agree")
+    func partialMismatch() {
+        // Voice: happy 0-10 s, then sad 10-16 s; face happy throughout. Scene distributions stay close.
+        let t = take(face: { _ in peaked("happy", 0.5) }, segments: [segment(0, 10, peaked("happy", 0.5)), segment(10, 16, peaked("sad", 0.9))],
+                     policy: VerdictPolicy(retakeBelow: 0.3, spanBelow: 0.75, maxSpanShare: 0.3))
+        #expect((t.congruence.score ?? 0) >= 0.3)
+        #expect(t.verdict.decision == .retake)
+        #expect(t.verdict.spans.map { $0.start } == [10])
+        #expect(t.verdict.reasons.contains { $0.contains("over 38% of the speech") })
+    }
+
+    @Test("No face, little face, no speech, too little speech: unsure with the reason")
+    func unsure() {
+        let noFace = take(face: { _ in nil }, segments: [segment(1, 8, peaked("happy", 0.6))])
+        #expect(noFace.verdict.decision == .unsure)
+        #expect(noFace.verdict.reasons == ["no face was found in any of the 100 sampled frames, so the face cannot be judged"])
+        #expect(noFace.face.emotion == nil && noFace.congruence.score == nil)
+
+        let rare = take(face: { t in t < 4 ? peaked("happy", 0.7) : nil }, segments: [segment(1, 8, peaked("happy", 0.6))])
+        #expect(rare.verdict.decision == .unsure)
+        #expect(rare.verdict.reasons[0].hasPrefix("the face is seen in only 20% of the sampled frames"))
+
+        let silent = take(face: { _ in peaked("sad", 0.7) }, segments: [])
+        #expect(silent.verdict.decision == .unsure && silent.verdict.reasons == ["no speech was found, so the voice cannot be judged"])
+
+        let short = take(face: { _ in peaked("sad", 0.7) }, segments: [segment(3, 3.4, peaked("sad", 0.7))])
+        #expect(short.verdict.decision == .unsure && short.verdict.reasons[0].hasPrefix("only 0.4 s of speech"))
+
+        let flat = take(face: { _ in peaked("sad", 0.22) }, segments: [segment(1, 9, peaked("happy", 0.2))])
+        #expect(flat.verdict.decision == .unsure && flat.verdict.reasons[0].hasPrefix("neither the face"))
+    }
+
+    @Test("Intended emotion: both carry it → keep; the voice misses it → retake naming the voice")
+    func intended() {
+        let ok = take(face: { _ in peaked("sad", 0.6) }, segments: [segment(1, 9, peaked("sad", 0.7))], intended: "sad")
+        #expect(ok.verdict.decision == .keep)
+        #expect(ok.congruence.intended?.faceMatches == true && ok.congruence.intended?.voiceMatches == true)
+
+        let miss = take(face: { _ in peaked("sad", 0.6) }, segments: [segment(1, 9, peaked("neutral", 0.8))], intended: "sad")
+        #expect(miss.verdict.decision == .retake)
+        #expect(miss.congruence.intended?.voiceMatches == false)
+        #expect(miss.verdict.reasons.contains { $0.hasPrefix("the voice reads neutral (0.80), not the intended sad (0.04)") })
+        #expect(miss.verdict.spans.first?.reason.contains("the voice misses the intended sad") == true)
+    }
+
+    @Test("Probabilities over other labels are restricted to the compared ones; segment face coverage")
+    func alignment() {
+        let labels = ["happy", "sad"]
+        let frames = [FaceFrame(t: 1, box: [0, 0, 1, 1], probabilities: ["happy": 0.6, "sad": 0.2, "surprise": 0.2])]
+        let a = TakeAssembler(labels: labels).assemble(
+            take: "x", duration: 4, faceFrames: frames, sampledTimes: [0, 1, 2, 3], otherFaces: 2,
+            voiceSegments: [VoiceSegment(start: 0.5, end: 2.5, emotion: "sad", probabilities: ["happy": 0.1, "sad": 0.3])], settings: settings())
+        #expect(abs(a.face.probabilities["happy"]! - 0.75) < 1e-12)
+        #expect(abs(a.voice.probabilities["sad"]! - 0.75) < 1e-12)
+        #expect(a.congruence.segments[0].faceCoverage == 0.5)  // 1 of the frames at 1 and 2 s
+        #expect(a.face.otherFaces == 2)
+    }
+
+    @Test("Policy JSON: partial files keep the other defaults; negative values are refused")
+    func policyJSON() throws {
+        let p = try JSONDecoder().decode(VerdictPolicy.self, from: Data(#"{"retake_below": 0.6}"#.utf8))
+        #expect(p.retakeBelow == 0.6 && p.minFaceCoverage == VerdictPolicy().minFaceCoverage)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(VerdictPolicy.self, from: Data(#"{"min_confidence": -1}"#.utf8)) }
+        let round = try JSONDecoder().decode(VerdictPolicy.self, from: JSONEncoder().encode(VerdictPolicy(retakeBelow: 0.42)))
+        #expect(round.retakeBelow == 0.42)
+    }
+
+    @Test("Ranking: intent first, then congruence; unsure last; one reason per take")
+    func ranking() {
+        let a = take(face: { _ in peaked("sad", 0.5) }, segments: [segment(1, 9, peaked("sad", 0.5))], intended: "sad")
+        let b = take(face: { _ in peaked("sad", 0.8) }, segments: [segment(1, 9, peaked("sad", 0.8))], intended: "sad")
+        let c = take(face: { _ in nil }, segments: [segment(1, 9, peaked("sad", 0.9))], intended: "sad")
+        var takes = [a, b, c]
+        takes[0].take = "a"; takes[1].take = "b"; takes[2].take = "c"
+        let r = TakeRanking.rank(takes)
+        #expect(r.map(\.take) == ["b", "a", "c"])
+        #expect(r.map(\.rank) == [1, 2, 3])
+        #expect(r[2].reason.hasPrefix("cannot judge: no face"))
+        #expect(r[0].reason.hasPrefix("keep: intended sad: face 0.80, voice 0.80"))
+    }
+
+    @Test("JSON keys follow the documented schema")
+    func schema() throws {
+        let t = take(face: { _ in peaked("happy", 0.7) }, segments: [segment(1, 8, peaked("sad", 0.6))])
+        let enc = JSONEncoder()
+        enc.outputFormatting = .sortedKeys
+        let obj = try JSONSerialization.jsonObject(with: enc.encode(t)) as! [String: Any]
+        for k in ["take", "duration", "face", "voice", "congruence", "verdict"] { #expect(obj[k] != nil, "\(k)") }
+        let face = obj["face"] as! [String: Any], voice = obj["voice"] as! [String: Any]
+        for k in ["coverage", "emotion", "probabilities", "frames"] { #expect(face[k] != nil && voice[k] != nil || k == "frames") }
+        let frame = (face["frames"] as! [[String: Any]])[0]
+        #expect(frame["t"] != nil && frame["box"] != nil && (frame["probabilities"] as? [String: Double])?["happy"] != nil)
+        let seg = (voice["segments"] as! [[String: Any]])[0]
+        #expect(seg["start"] as? Double == 1 && seg["end"] as? Double == 8 && seg["probabilities"] != nil)
+        let c = obj["congruence"] as! [String: Any], v = obj["verdict"] as! [String: Any]
+        #expect(c["agree"] as? Bool == false && c["score"] is Double)
+        #expect(v["decision"] as? String == "retake" && v["reasons"] is [String] && v["spans"] is [[String: Any]])
+        #expect(try JSONDecoder().decode(TakeAnalysis.self, from: enc.encode(t)) == t)
+    }
+}
