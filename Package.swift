@@ -10,11 +10,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // C++17 shim: an extern "C" API over libtorch with opaque handles and a thread-local last error.
@@ -52,11 +54,19 @@ let package = Package(
         ),
         // Face detection (Haar cascade, MTCNN on the engine), tracking across sampled frames, crops.
         .target(name: "Faces", dependencies: ["Torch", "Media", "COpenCV"]),
+        // Result types of a take's analysis, congruence, keep/retake/unsure and ranking: pure Swift, no models.
+        .target(name: "Director"),
+        // Report writers: JSON (+ reader), CSV tables, marker files (SRT/VTT/EDL/CSV), self-contained HTML, PNG thumbnails.
+        .target(name: "Reports", dependencies: [
+            "Director", .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+        ]),
+        // Runs the face and voice models over a take (two threads) and hands the results to Director.
+        .target(name: "SceneAnalysis", dependencies: ["Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Torch"]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
-                "Faces",
+                "Faces", "Director", "Reports", "SceneAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,6 +77,8 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion", "Training"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DirectorTests", dependencies: ["Director"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

@@ -11,6 +11,8 @@ public struct TakeAnalysis: Codable, Sendable, Equatable {
     public var take: String
     /// Seconds (the longer of the video and audio streams).
     public var duration: Double
+    /// The video's average frame rate (for timecodes in marker files); nil without video.
+    public var frameRate: Double?
     /// The emotions compared, in order (those both models know).
     public var labels: [String]
     public var face: FaceAnalysis
@@ -20,10 +22,16 @@ public struct TakeAnalysis: Codable, Sendable, Equatable {
     /// How the take was analysed: models, sampling, thresholds.
     public var settings: AnalysisSettings
 
-    public init(take: String, duration: Double, labels: [String], face: FaceAnalysis, voice: VoiceAnalysis,
+    enum CodingKeys: String, CodingKey {
+        case take, duration, labels, face, voice, congruence, verdict, settings
+        case frameRate = "frame_rate"
+    }
+
+    public init(take: String, duration: Double, frameRate: Double? = nil, labels: [String], face: FaceAnalysis, voice: VoiceAnalysis,
                 congruence: Congruence, verdict: Verdict, settings: AnalysisSettings) {
         self.take = take
         self.duration = duration
+        self.frameRate = frameRate
         self.labels = labels
         self.face = face
         self.voice = voice

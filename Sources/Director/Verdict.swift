@@ -233,14 +233,16 @@ private extension Double {
 
 /// Orders several takes of a scene, best first.
 public enum TakeRanking {
-    /// Judged takes first (keep, then retake), unsure last; within them, by the intended emotion's
-    /// mean probability over face and voice (with `--intended`), then by congruence score.
+    /// Kept takes first, then retakes, then takes that cannot be judged; within each group, by the
+    /// intended emotion's mean probability over face and voice (with `--intended`), then by congruence score.
     public static func rank(_ takes: [TakeAnalysis]) -> [RankedTake] {
         func intentScore(_ t: TakeAnalysis) -> Double {
             guard let i = t.congruence.intended else { return 0 }
             return ((i.face ?? 0) + (i.voice ?? 0)) / 2
         }
-        func group(_ t: TakeAnalysis) -> Int { t.verdict.decision == .unsure ? 1 : 0 }
+        func group(_ t: TakeAnalysis) -> Int {
+            switch t.verdict.decision { case .keep: 0; case .retake: 1; case .unsure: 2 }
+        }
         let order = takes.indices.sorted { a, b in
             let x = takes[a], y = takes[b]
             if group(x) != group(y) { return group(x) < group(y) }

@@ -47,7 +47,7 @@ public struct FrameFaces: Sendable {
 }
 
 public struct TakeFaceOptions: Sendable {
-    /// Frames sampled per second (by timestamp).
+    /// Frames sampled per second (by timestamp); `.infinity` (or 0): every frame.
     public var sampling: Double
     /// How crops are cut; nil: no crops.
     public var crop: FaceCropper?
@@ -178,7 +178,8 @@ public final class TakeFaceAnalyzer {
     ///   naming it with the time at which face detection failed.
     public func analyze(_ url: URL, onFrame: ((FrameFaces) throws -> Void)? = nil) throws -> TakeFaceResult {
         let format: PixelFormat = options.crop?.format ?? .gray
-        let reader = try VideoReader(url: url, sampling: .fps(options.sampling), format: format, size: options.frameSize,
+        let sampling: FrameSampling = options.sampling.isFinite && options.sampling > 0 ? .fps(options.sampling) : .all
+        let reader = try VideoReader(url: url, sampling: sampling, format: format, size: options.frameSize,
                                      threads: options.decoderThreads)
         let tracker = FaceTracker(configuration: options.tracker)
         var crops: [Int: [FaceCrop]] = [:]

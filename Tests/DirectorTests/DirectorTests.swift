@@ -165,17 +165,19 @@ struct VerdictTests {
         #expect(round.retakeBelow == 0.42)
     }
 
-    @Test("Ranking: intent first, then congruence; unsure last; one reason per take")
+    @Test("Ranking: keep, retake, unsure; within them intent first, then congruence; one reason per take")
     func ranking() {
         let a = take(face: { _ in peaked("sad", 0.5) }, segments: [segment(1, 9, peaked("sad", 0.5))], intended: "sad")
         let b = take(face: { _ in peaked("sad", 0.8) }, segments: [segment(1, 9, peaked("sad", 0.8))], intended: "sad")
         let c = take(face: { _ in nil }, segments: [segment(1, 9, peaked("sad", 0.9))], intended: "sad")
-        var takes = [a, b, c]
-        takes[0].take = "a"; takes[1].take = "b"; takes[2].take = "c"
+        let d = take(face: { _ in peaked("happy", 0.9) }, segments: [segment(1, 9, peaked("sad", 0.9))], intended: "sad")
+        var takes = [d, a, b, c]
+        takes[0].take = "d"; takes[1].take = "a"; takes[2].take = "b"; takes[3].take = "c"
         let r = TakeRanking.rank(takes)
-        #expect(r.map(\.take) == ["b", "a", "c"])
-        #expect(r.map(\.rank) == [1, 2, 3])
-        #expect(r[2].reason.hasPrefix("cannot judge: no face"))
+        #expect(r.map(\.take) == ["b", "a", "d", "c"])
+        #expect(r.map(\.rank) == [1, 2, 3, 4])
+        #expect(r[2].reason.hasPrefix("retake: "))
+        #expect(r[3].reason.hasPrefix("cannot judge: no face"))
         #expect(r[0].reason.hasPrefix("keep: intended sad: face 0.80, voice 0.80"))
     }
 

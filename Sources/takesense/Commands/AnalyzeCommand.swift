@@ -1,0 +1,164 @@
+import ArgumentParser
+import Datasets
+import Director
+import FaceEmotion
+import Faces
+import Foundation
+import Media
+import Reports
+import SceneAnalysis
+import Torch
+import Training
+import VoiceEmotion
+
+/// `takesense analyze`: the main job.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Tell whether the face and the voice of each take carry the same emotion: keep, retake or unsure.",
+        discussion: """
+        Face: frames sampled (--face-fps, default 5; 'all' = every frame), the main face detected and tracked, each \
+        crop classified; the scene's face distribution is the mean over frames. Voice: speech found by a voice-activity \
+        detector on the 16 kHz track, each segment classified; the scene's voice distribution is the duration-weighted \
+        mean (--voice-rule study: the whole track's first 30 s as one prediction, as in the study). Congruence = \
+        1 − Jensen-Shannon divergence of the two distributions, per segment and per take. Thresholds: --policy FILE \
+        (JSON with snake_case keys, see README) or the options below. Several takes are ranked best first.
+        """
+    )
+
+    @Argument(help: "Video files of takes (any format FFmpeg reads).") var takes: [String]
+    @Option(help: "The emotion the director wants (angry, disgust, fear, happy, neutral, sad).") var intended: String?
+    @Option(help: "Write the analysis as JSON (one take: an object; several: {takes, ranking}).") var json: String?
+    @Option(help: "Write per-frame and per-segment CSV tables into this folder.") var csv: String?
+    @Option(help: "Write a self-contained HTML report.") var html: String?
+    @Option(help: "Export retake spans as markers: srt, vtt, edl or csv (one file per take, next to --markers-dir or the take).")
+    var markers: MarkerFormat?
+    @Option(help: "Folder for marker files (default: the current folder).") var markersDir: String?
+    @Option(help: "Face frames sampled per second, or 'all'.") var faceFPS: String = "5"
+    @Option(help: "Face-emotion model (default: the bundled Models/face-emotion.safetensors).") var faceModel: String?
+    @Option(help: "Voice-emotion model (default: the bundled Models/voice-emotion.safetensors).") var voiceModel: String?
+    @Option(help: "segments (voice-activity detection, default) or study (whole track, first 30 s).") var voiceRule: VoiceRule = .segments
+    @Option(help: "Verdict thresholds as JSON (snake_case keys; unspecified keys keep their defaults).") var policy: String?
+    @Option(help: "Retake when the take's congruence score is below this.") var retakeBelow: Double?
+    @Option(help: "Unsure when the main face is seen in less than this share of sampled frames.") var minFaceCoverage: Double?
+    @Option(help: "Unsure with less speech than this many seconds.") var minSpeech: Double?
+    @Flag(help: "No progress bar.") var quiet = false
+    @OptionGroup var detection: DetectorOptions
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if faceFPS != "all", Double(faceFPS).map({ $0 > 0 && $0.isFinite }) != true {
+            throw ValidationError("--face-fps must be a positive number or 'all', got '\(faceFPS)'")
+        }
+    }
+
+    func run() throws {
+        try engine.apply()
+        let analyzer = try AnalyzeRunner.makeAnalyzer(
+            faceModel: faceModel, voiceModel: voiceModel, detection: detection, options: try options())
+        var results: [TakeAnalysis] = []
+        var failures: [String] = []
+        var progress = ProgressLine()
+        progress.enabled = !quiet
+        for (i, path) in takes.enumerated() {
+            let url = URL(fileURLWithPath: path)
+            let label = takes.count > 1 ? "[\(i + 1)/\(takes.count)] \(url.lastPathComponent)" : url.lastPathComponent
+            let started = Date()
+            do {
+                var analysis = try analyzer.analyze(url) { p in
+                    let elapsed = Date().timeIntervalSince(started)
+                    let eta = p.fraction > 0.02 ? elapsed * (1 - p.fraction) / p.fraction : .nan
+                    progress.update(label, fraction: p.fraction, detail: p.stage.rawValue, eta: eta)
+                }
+                analysis.take = path
+                results.append(analysis)
+            } catch {
+                failures.append(AnalyzeRunner.oneLine(error, file: path))
+            }
+            progress.finish()
+        }
+        let comparison = TakeComparison(takes: results, ranking: TakeRanking.rank(results))
+        if !results.isEmpty {
+            print(TextSummary.comparison(comparison))
+            try writeOutputs(comparison)
+        }
+        for f in failures { FileHandle.standardError.write(Data("error: \(f)\n".utf8)) }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    func options() throws -> SceneAnalysisOptions {
+        var policy = VerdictPolicy()
+        if let file = self.policy {
+            let url = URL(fileURLWithPath: file)
+            guard let data = try? Data(contentsOf: url) else { throw Failure("\(file): cannot read the policy file") }
+            do { policy = try JSONDecoder().decode(VerdictPolicy.self, from: data) } catch {
+                throw Failure("\(file): not a verdict policy (\(AnalyzeRunner.describe(decoding: error)))")
+            }
+        }
+        if let retakeBelow { policy.retakeBelow = retakeBelow; policy.spanBelow = retakeBelow }
+        if let minFaceCoverage { policy.minFaceCoverage = minFaceCoverage }
+        if let minSpeech { policy.minSpeechSeconds = minSpeech }
+        var intendedName: String?
+        if let intended {
+            let e = Emotion(intended)
+            guard e.isKnown else { throw Failure("--intended: unknown emotion '\(intended)'") }
+            intendedName = e.rawValue
+        }
+        return SceneAnalysisOptions(faceFPS: faceFPS == "all" ? nil : Double(faceFPS), voiceRule: voiceRule, policy: policy,
+                                    intended: intendedName)
+    }
+
+    func writeOutputs(_ c: TakeComparison) throws {
+        // Marker timecodes count frames at the (first) take's own rate, rounded (non-drop-frame).
+        let fps = c.takes.compactMap(\.frameRate).first.map { Int($0.rounded()) } ?? 25
+        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: markers, markersDir: markersDir, fps: max(1, fps))
+        for url in written where json != "-" { FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8)) }
+    }
+}
+
+extension VoiceRule: ExpressibleByArgument {}
+
+/// Building the analyzer from the bundled or given models; used by `analyze`, `correlate` and the benchmarks.
+enum AnalyzeRunner {
+    static func makeAnalyzer(faceModel: String?, voiceModel: String?, detection: DetectorOptions,
+                             options: SceneAnalysisOptions) throws -> SceneAnalyzer {
+        let faceURL = try BundledModels.face(faceModel), voiceURL = try BundledModels.voice(voiceModel)
+        let face: FaceClassifier, voice: VoiceEmotionModel
+        do { face = try FaceClassifier(contentsOf: faceURL) } catch { throw Failure(oneLine(error, file: faceURL.path)) }
+        do { voice = try VoiceEmotionModel(contentsOf: voiceURL) } catch { throw Failure(oneLine(error, file: voiceURL.path)) }
+        let detector = try detection.make()
+        do {
+            return try SceneAnalyzer(face: face, voice: voice, detector: detector, options: options,
+                                     faceModelName: faceURL.lastPathComponent, voiceModelName: voiceURL.lastPathComponent)
+        } catch {
+            throw Failure("\(error)")
+        }
+    }
+
+    /// Analyses videos with the default models and settings (for `correlate` on videos).
+    static func analyzeForCorrelation(_ urls: [URL]) throws -> [TakeAnalysis] {
+        let analyzer = try makeAnalyzer(faceModel: nil, voiceModel: nil, detection: try DetectorOptions.parse([]), options: .init())
+        return try urls.map { url in
+            do { return try analyzer.analyze(url) } catch { throw Failure(oneLine(error, file: url.path)) }
+        }
+    }
+
+    /// One line naming the file and the problem.
+    static func oneLine(_ error: any Error, file: String) -> String {
+        let text = (error as? CustomStringConvertible)?.description ?? "\(error)"
+        let line = text.split(separator: "\n").first.map(String.init) ?? text
+        return line.contains(file) ? line : "\(file): \(line)"
+    }
+
+    static func describe(decoding error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c): return c.debugDescription
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            return "\(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
+        case DecodingError.keyNotFound(let k, _): return "missing key \(k.stringValue)"
+        default: return "\(error)"
+        }
+    }
+}
+
+extension MarkerFormat: ExpressibleByArgument {}
