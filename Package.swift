@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,13 +60,15 @@ let package = Package(
         .target(name: "Reports", dependencies: [
             "Director", .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
         ]),
+        // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson).
+        .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets"]),
         // Runs the face and voice models over a take (two threads) and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Torch"]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
-                "Faces", "Director", "Reports", "SceneAnalysis",
+                "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion", "Training"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectorTests", dependencies: ["Director"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

@@ -22,8 +22,9 @@ export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 runtime_packages=(libtorch-dev libopenblas0-openmp libavformat-dev libavcodec-dev libswscale-dev
                   libswresample-dev libavutil-dev pkg-config
                   libopencv-dev opencv-data)
-# The tests build their own media with the ffmpeg command.
-test_packages=(ffmpeg)
+# The tests build their own media with the ffmpeg command and check that HTML reports render in
+# headless Chromium (a screenshot).
+test_packages=(ffmpeg chromium)
 # The benchmarks compare against the same work in Debian's PyTorch.
 bench_packages=(python3-torch python3-torchvision python3-numpy ffmpeg)
 
@@ -63,6 +64,10 @@ run)
     install "${runtime_packages[@]}"
     swift build -c release --product takesense
     .build/release/takesense doctor
+    # The main job on the bundled sample take: verdict on the terminal, report and markers written.
+    .build/release/takesense analyze Samples/sample-take.mp4 --html sample-report.html --json sample-report.json \
+        --markers srt --markers-dir .
+    echo "setup: open sample-report.html in a browser"
     ;;
 test)
     install "${runtime_packages[@]}" "${test_packages[@]}"

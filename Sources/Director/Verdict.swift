@@ -107,6 +107,30 @@ public struct TakeAssembler: Sendable {
                             congruence: congruence, verdict: verdict, settings: settings)
     }
 
+    /// The same take judged again under this assembler's policy and intended emotion (e.g. with
+    /// calibrated thresholds): the intent check and the verdict are recomputed; measurements are kept.
+    public func reassess(_ analysis: TakeAnalysis) -> TakeAnalysis {
+        var a = analysis
+        var c = a.congruence
+        c.intended = intentCheck(face: a.face, voice: a.voice)
+        a.congruence = c
+        let unavailable = a.verdict.decision == .unsure ? a.verdict.reasons : []
+        a.verdict = decide(face: a.face, voice: a.voice, congruence: c,
+                           faceUnavailable: unavailable.first { $0.contains("no video track") },
+                           voiceUnavailable: unavailable.first { $0.contains("no audio track") })
+        a.settings.policy = policy
+        a.settings.intended = intended
+        return a
+    }
+
+    func intentCheck(face: FaceAnalysis, voice: VoiceAnalysis) -> IntentCheck? {
+        guard let intended else { return nil }
+        let f = face.probabilities.isEmpty ? nil : face.probabilities[intended] ?? 0
+        let v = voice.probabilities.isEmpty ? nil : voice.probabilities[intended] ?? 0
+        return IntentCheck(emotion: intended, face: f, voice: v,
+                           faceMatches: f.map { carries($0, top: face.emotion) }, voiceMatches: v.map { carries($0, top: voice.emotion) })
+    }
+
     func congruence(face: FaceAnalysis, voice: VoiceAnalysis, sampledTimes: [Double]) -> Congruence {
         var scene: (agree: Bool, score: Double, jsd: Double)?
         if let f = Distributions.normalised(face.probabilities, over: labels), let v = Distributions.normalised(voice.probabilities, over: labels) {
@@ -129,14 +153,8 @@ public struct TakeAssembler: Sendable {
             segs.append(SegmentCongruence(start: s.start, end: s.end, faceCoverage: coverage, face: fp, faceEmotion: fTop,
                                           voice: s.probabilities, voiceEmotion: s.emotion, agree: agree, score: score))
         }
-        var intent: IntentCheck?
-        if let intended {
-            let f = face.probabilities.isEmpty ? nil : face.probabilities[intended] ?? 0
-            let v = voice.probabilities.isEmpty ? nil : voice.probabilities[intended] ?? 0
-            intent = IntentCheck(emotion: intended, face: f, voice: v,
-                                 faceMatches: f.map { carries($0, top: face.emotion) }, voiceMatches: v.map { carries($0, top: voice.emotion) })
-        }
-        return Congruence(agree: scene?.agree, score: scene?.score, jsDivergence: scene?.jsd, segments: segs, intended: intent)
+        return Congruence(agree: scene?.agree, score: scene?.score, jsDivergence: scene?.jsd, segments: segs,
+                          intended: intentCheck(face: face, voice: voice))
     }
 
     private func carries(_ p: Double, top: String?) -> Bool { top == intended || p >= policy.intentMin }

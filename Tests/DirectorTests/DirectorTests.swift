@@ -156,6 +156,20 @@ struct VerdictTests {
         #expect(a.face.otherFaces == 2)
     }
 
+    @Test("Reassessing under another policy or intent recomputes the verdict and keeps the measurements")
+    func reassess() {
+        let t = take(face: { _ in peaked("happy", 0.7) }, segments: [segment(1, 9, peaked("happy", 0.35))])
+        #expect(t.verdict.decision == .keep)
+        let strict = TakeAssembler(labels: six, policy: VerdictPolicy(retakeBelow: 0.99, spanBelow: 0.99)).reassess(t)
+        #expect(strict.verdict.decision == .retake && strict.settings.policy.retakeBelow == 0.99)
+        #expect(strict.face == t.face && strict.voice == t.voice && strict.congruence.score == t.congruence.score)
+        let sad = TakeAssembler(labels: six, intended: "sad").reassess(t)
+        #expect(sad.verdict.decision == .retake && sad.congruence.intended?.faceMatches == false)
+        let noAudio = TakeAssembler(labels: six).assemble(take: "x", duration: 5, faceFrames: [], sampledTimes: [0, 1], otherFaces: 0,
+                                                          voiceSegments: [], settings: settings(), voiceUnavailable: "the file has no audio track")
+        #expect(TakeAssembler(labels: six).reassess(noAudio).verdict.reasons.contains("the file has no audio track"))
+    }
+
     @Test("Policy JSON: partial files keep the other defaults; negative values are refused")
     func policyJSON() throws {
         let p = try JSONDecoder().decode(VerdictPolicy.self, from: Data(#"{"retake_below": 0.6}"#.utf8))

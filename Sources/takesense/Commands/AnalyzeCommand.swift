@@ -145,7 +145,7 @@ enum AnalyzeRunner {
 
     /// One line naming the file and the problem.
     static func oneLine(_ error: any Error, file: String) -> String {
-        let text = (error as? CustomStringConvertible)?.description ?? "\(error)"
+        let text = String(describing: error)
         let line = text.split(separator: "\n").first.map(String.init) ?? text
         return line.contains(file) ? line : "\(file): \(line)"
     }

@@ -54,6 +54,25 @@ func peakMemoryMiB() -> Double {
     return 0
 }
 
+/// Runs the ffmpeg CLI (quiet, overwriting); returns its wall-clock and CPU seconds.
+func runFFmpeg(_ args: [String]) throws -> (seconds: Double, cpu: Double) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+    p.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + args
+    p.standardOutput = FileHandle.nullDevice
+    let err = Pipe()
+    p.standardError = err
+    let t0 = now(), c0 = cpuSeconds(children: true)
+    do { try p.run() } catch { throw Failure("/usr/bin/ffmpeg: cannot run (\(error.localizedDescription)); apt-get install ffmpeg") }
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let elapsed = now() - t0, cpu = cpuSeconds(children: true) - c0
+    guard p.terminationStatus == 0 else {
+        throw Failure("ffmpeg \(args.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+    }
+    return (elapsed, cpu)
+}
+
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 /// CPU seconds (user + system) used so far by this process, or by its waited-for children.
@@ -231,24 +250,7 @@ struct MediaBench: ParsableCommand {
         try oneLine { try measure() }
     }
 
-    /// Runs the ffmpeg CLI; returns its wall-clock and CPU seconds.
-    func ffmpeg(_ args: [String]) throws -> (seconds: Double, cpu: Double) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + args
-        p.standardOutput = FileHandle.nullDevice
-        let err = Pipe()
-        p.standardError = err
-        let t0 = now(), c0 = cpuSeconds(children: true)
-        do { try p.run() } catch { throw Failure("/usr/bin/ffmpeg: cannot run (\(error.localizedDescription)); apt-get install ffmpeg") }
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let elapsed = now() - t0, cpu = cpuSeconds(children: true) - c0
-        guard p.terminationStatus == 0 else {
-            throw Failure("ffmpeg \(args.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        return (elapsed, cpu)
-    }
+    func ffmpeg(_ args: [String]) throws -> (seconds: Double, cpu: Double) { try runFFmpeg(args) }
 
     func measure() throws {
         let fm = FileManager.default

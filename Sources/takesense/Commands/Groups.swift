@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "evaluate", abstract: "Evaluate a classifier on labelled data.",
-                                                    subcommands: [EvaluateFace.self, EvaluateVoice.self])
+                                                    subcommands: [EvaluateFace.self, EvaluateVoice.self, EvaluateScenes.self])
 }
 
 /// Where the models shipped in the repository's `Models/` folder are found: `TAKESENSE_MODELS`, then
