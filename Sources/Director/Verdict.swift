@@ -27,7 +27,7 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
         case minSegmentFaceCoverage = "min_segment_face_coverage", intentMin = "intent_min"
     }
 
-    public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 1.0, minConfidence: Double = 0.3,
+    public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
                 retakeBelow: Double = 0.75, spanBelow: Double = 0.75, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3) {
         self.minFaceCoverage = minFaceCoverage

@@ -174,24 +174,11 @@ struct EvaluateFace: ParsableCommand {
 }
 
 func evaluateFaces(_ classifier: FaceClassifier, _ data: FaceTensors) throws -> EvaluationReport {
-    try evaluateFaces([(classifier, 1)], data)
+    try FaceEvaluation.evaluate(classifier, data)
 }
 
-/// Weighted average of the members' probabilities over every face.
 func evaluateFaces(_ members: [(FaceClassifier, Double)], _ data: FaceTensors) throws -> EvaluationReport {
-    var predicted: [Int] = []
-    let total = members.reduce(0) { $0 + $1.1 }
-    for start in stride(from: 0, to: data.count, by: 256) {
-        let index = try Tensor((start..<min(start + 256, data.count)).map(Int64.init))
-        let gray = try data.images.indexSelect(dim: 0, index: index).to(.float32) / 255.0
-        var probs: Tensor?
-        for (classifier, weight) in members {
-            let p = try classifier.probabilities(gray: gray) * (weight / total)
-            probs = try probs.map { try $0 + p } ?? p
-        }
-        predicted += try probs!.argmax(dim: 1).toArray(Int64.self).map(Int.init)
-    }
-    return try EvaluationReport(truth: data.targets, predicted: predicted, labels: data.labels, skipped: data.skipped)
+    try FaceEvaluation.evaluate(members, data)
 }
 
 func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
