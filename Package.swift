@@ -61,7 +61,7 @@ let package = Package(
             "Director", .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
         ]),
         // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson).
-        .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets"]),
+        .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets", "Reports"]),
         // Runs the face and voice models over a take (two threads) and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Torch"]),
         .executableTarget(

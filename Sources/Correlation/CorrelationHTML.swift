@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Stats
 
 /// A self-contained HTML report of a correlation study: the plain-language reading, the headline
@@ -431,19 +432,5 @@ public enum CorrelationHTML {
     }
 
     /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { SVG.escape(s) }
 }

@@ -21,42 +21,9 @@ public struct CorrelationOptions: Sendable, Equatable, Codable {
     }
 }
 
-/// A square matrix over named variables: `{"variables": [...], "matrix": [[...]]}`, NaN written as `null`.
-public struct LabelledMatrix: Sendable, Equatable, Codable {
-    public var variables: [String]
-    public var matrix: [[Double]]
-
-    public init(variables: [String], matrix: [[Double]]) {
-        self.variables = variables
-        self.matrix = matrix
-    }
-
-    init(_ m: CorrelationMatrix) { self.init(variables: m.variables, matrix: m.matrix) }
-
-    /// The cell of two variables by name, nil when either is unknown.
-    public subscript(_ row: String, _ column: String) -> Double? {
-        guard let i = variables.firstIndex(of: row), let j = variables.firstIndex(of: column) else { return nil }
-        return matrix[i][j]
-    }
-
-    enum CodingKeys: String, CodingKey { case variables, matrix }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        variables = try c.decode([String].self, forKey: .variables)
-        matrix = try c.decode([[Double?]].self, forKey: .matrix).map { $0.map { $0 ?? .nan } }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(variables, forKey: .variables)
-        try c.encode(matrix.map { $0.map { $0.isFinite ? Optional($0) : nil } }, forKey: .matrix)
-    }
-
-    public static func == (a: LabelledMatrix, b: LabelledMatrix) -> Bool {
-        a.variables == b.variables && sameMatrix(a.matrix, b.matrix)
-    }
-}
+/// A square matrix over named variables: `{"variables": [...], "matrix": [[...]]}`, NaN written as
+/// `null` and equal to NaN (Stats' `CorrelationMatrix`).
+public typealias LabelledMatrix = CorrelationMatrix
 
 /// The chi-square test of independence of `img_pred` and `speech_pred`.
 public struct ChiSquareSummary: Sendable, Equatable, Codable {

@@ -84,8 +84,8 @@ public enum CorrelationStudy {
             labels: labels, scenes: rows.count, scenesTotal: table.rows.count, excluded: excluded, options: options,
             chiSquare: chi, cramersV: v.value, cramersVReason: v.reason, cramersVCorrected: vCorrected.value,
             cramersVCorrectedReason: vCorrected.reason,
-            phi: LabelledMatrix(phi.coefficients), pairwiseP: LabelledMatrix(phi.pValues), phiNotes: phi.notes,
-            pearson: LabelledMatrix(pearson.coefficients), pearsonP: LabelledMatrix(pearson.pValues), pearsonNotes: pearson.notes.map(plainNote),
+            phi: phi.coefficients, pairwiseP: phi.pValues, phiNotes: phi.notes,
+            pearson: pearson.coefficients, pearsonP: pearson.pValues, pearsonNotes: pearson.notes.map(plainNote),
             classification: classification, reading: [], sceneTable: rows)
         report.reading = CorrelationReading.sentences(report)
         return report

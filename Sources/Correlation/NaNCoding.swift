@@ -48,7 +48,3 @@ public struct NaNAsNullArray: Codable, Sendable, Equatable, Hashable {
 /// Equal, or both NaN.
 func sameValue(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
 
-/// Matrices compare equal cell by cell with NaN equal to NaN.
-func sameMatrix(_ a: [[Double]], _ b: [[Double]]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { $0.count == $1.count && zip($0, $1).allSatisfy { sameValue($0, $1) } }
-}

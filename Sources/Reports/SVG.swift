@@ -2,9 +2,9 @@ import Director
 import Foundation
 
 /// Small helpers for the hand-written SVG plots: escaping, numbers, time ticks.
-enum SVG {
+public enum SVG {
     /// Text and attribute values for XML/HTML: `& < > " '` escaped.
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
         for c in s {

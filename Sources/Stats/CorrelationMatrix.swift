@@ -48,6 +48,12 @@ public struct CorrelationMatrix: Sendable, Equatable, Codable {
         self.matrix = matrix
     }
 
+    /// Equal names and cells, NaN equal to NaN (an undefined cell stays undefined through a JSON round trip).
+    public static func == (a: CorrelationMatrix, b: CorrelationMatrix) -> Bool {
+        a.variables == b.variables && a.matrix.count == b.matrix.count
+            && zip(a.matrix, b.matrix).allSatisfy { r, s in r.count == s.count && zip(r, s).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } }
+    }
+
     /// The cell for two variable names, or nil if either is unknown.
     public subscript(_ row: String, _ column: String) -> Double? {
         guard let i = variables.firstIndex(of: row), let j = variables.firstIndex(of: column) else { return nil }
