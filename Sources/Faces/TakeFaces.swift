@@ -44,10 +44,13 @@ public struct FrameFaces: Sendable {
     public var boxes: [FaceBox]
     /// Track id of each box.
     public var trackIDs: [Int]
+    /// The crops of this frame's faces (every track), when the analyzer cuts crops; so that they can be
+    /// classified while later frames are still being decoded.
+    public var crops: [FaceCrop] = []
 }
 
 public struct TakeFaceOptions: Sendable {
-    /// Frames sampled per second (by timestamp); `.infinity` (or 0): every frame.
+    /// Frames sampled per second (by timestamp); `.infinity`: every frame.
     public var sampling: Double
     /// How crops are cut; nil: no crops.
     public var crop: FaceCropper?
@@ -178,7 +181,7 @@ public final class TakeFaceAnalyzer {
     ///   naming it with the time at which face detection failed.
     public func analyze(_ url: URL, onFrame: ((FrameFaces) throws -> Void)? = nil) throws -> TakeFaceResult {
         let format: PixelFormat = options.crop?.format ?? .gray
-        let sampling: FrameSampling = options.sampling.isFinite && options.sampling > 0 ? .fps(options.sampling) : .all
+        let sampling: FrameSampling = options.sampling == .infinity ? .all : .fps(options.sampling)
         let reader = try VideoReader(url: url, sampling: sampling, format: format, size: options.frameSize,
                                      threads: options.decoderThreads)
         let tracker = FaceTracker(configuration: options.tracker)
@@ -240,13 +243,16 @@ public final class TakeFaceAnalyzer {
             if !boxes.isEmpty { withFaces += 1 }
             maxFaces = max(maxFaces, boxes.count)
             let ids = tracker.update(boxes, timestamp: frame.timestamp, frameIndex: frame.index)
+            var frameCrops: [FaceCrop] = []
             if let cropper = options.crop {
                 for (box, id) in zip(boxes, ids) {
-                    let crop = try cropper.crop(picture, box: box)
-                    crops[id, default: []].append(FaceCrop(trackID: id, frameIndex: frame.index, timestamp: frame.timestamp, box: box, picture: crop))
+                    let crop = FaceCrop(trackID: id, frameIndex: frame.index, timestamp: frame.timestamp, box: box,
+                                        picture: try cropper.crop(picture, box: box))
+                    crops[id, default: []].append(crop)
+                    frameCrops.append(crop)
                 }
             }
-            try onFrame?(FrameFaces(frameIndex: frame.index, timestamp: frame.timestamp, boxes: boxes, trackIDs: ids))
+            try onFrame?(FrameFaces(frameIndex: frame.index, timestamp: frame.timestamp, boxes: boxes, trackIDs: ids, crops: frameCrops))
         }
         let main = tracker.mainTrack
         let quarterTurn = reader.rotation == 90 || reader.rotation == 270

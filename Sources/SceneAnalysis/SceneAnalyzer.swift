@@ -34,7 +34,7 @@ public struct SceneAnalysisOptions: Sendable {
     public var cropMargin: Double
 
     public init(faceFPS: Double? = 5, voiceRule: VoiceRule = .segments, vad: VoiceActivityDetector.Configuration = .init(),
-                policy: VerdictPolicy = .init(), intended: String? = nil, thumbnails: Int = 8, batchSize: Int = 64, cropMargin: Double = 0) {
+                policy: VerdictPolicy = .init(), intended: String? = nil, thumbnails: Int = 8, batchSize: Int = 16, cropMargin: Double = 0) {
         self.cropMargin = cropMargin
         self.faceFPS = faceFPS
         self.voiceRule = voiceRule
@@ -142,32 +142,31 @@ public final class SceneAnalyzer {
     private func analyzeFaces(_ url: URL, duration: Double, progress: ((AnalysisProgress) -> Void)?) throws
         -> (frames: [FaceFrame], sampled: [Double], otherFaces: Int, thumbnails: [Thumbnail])
     {
-        let side = face.preprocessing.inputSize
-        let cropper = FaceCropper(size: side, margin: options.cropMargin, format: .gray)
+        let cropper = FaceCropper(size: face.preprocessing.inputSize, margin: options.cropMargin, format: .gray)
         let faceOptions = TakeFaceOptions(sampling: options.faceFPS ?? .infinity, crop: cropper)
         let analyzer = TakeFaceAnalyzer(detector: detector, options: faceOptions)
         var sampled: [Double] = []
+        // Crops are classified in batches while the reader thread decodes the frames that follow.
+        var pending: [FaceCrop] = []
+        var probabilities: [CropKey: EmotionProbabilities] = [:]
+        func classifyPending() throws {
+            guard !pending.isEmpty else { return }
+            for (key, p) in zip(pending.map(CropKey.init), try classify(pending)) { probabilities[key] = p }
+            pending.removeAll(keepingCapacity: true)
+        }
         let result = try analyzer.analyze(url) { frame in
             sampled.append(frame.timestamp)
+            pending += frame.crops
+            if pending.count >= self.options.batchSize { try classifyPending() }
             if duration > 0 { progress?(AnalysisProgress(stage: .face, fraction: min(1, frame.timestamp / duration))) }
         }
+        try classifyPending()
         let crops = result.mainCrops
-        var frames: [FaceFrame] = []
-        frames.reserveCapacity(crops.count)
         let scale = result.nativeScale
-        var start = 0
-        while start < crops.count {
-            let batch = crops[start..<min(crops.count, start + options.batchSize)]
-            let gray = try Tensor(batch.flatMap { $0.picture.pixels }, shape: [batch.count, 1, side, side]).to(.float32) / 255.0
-            let p = try face.probabilities(gray: gray).floats()
-            let k = face.labels.count
-            for (j, crop) in batch.enumerated() {
-                var probs: EmotionProbabilities = [:]
-                for (i, label) in face.labels.enumerated() { probs[label] = Double(p[j * k + i]) }
-                let b = crop.box.scaled(by: scale)
-                frames.append(FaceFrame(t: crop.timestamp, box: [b.x, b.y, b.width, b.height].map { ($0 * 10).rounded() / 10 }, probabilities: probs))
-            }
-            start += options.batchSize
+        let frames = crops.compactMap { crop -> FaceFrame? in
+            guard let p = probabilities[CropKey(crop)] else { return nil }
+            let b = crop.box.scaled(by: scale)
+            return FaceFrame(t: crop.timestamp, box: [b.x, b.y, b.width, b.height].map { ($0 * 10).rounded() / 10 }, probabilities: p)
         }
         var thumbs: [Thumbnail] = []
         if options.thumbnails > 0, !crops.isEmpty {
@@ -180,6 +179,25 @@ public final class SceneAnalyzer {
         }
         return (frames, sampled, result.otherFaces, thumbs)
     }
+
+    /// Probabilities of each crop (gray, `inputSize` square), in order.
+    private func classify(_ crops: [FaceCrop]) throws -> [EmotionProbabilities] {
+        let side = face.preprocessing.inputSize
+        let gray = try Tensor(crops.flatMap { $0.picture.pixels }, shape: [crops.count, 1, side, side]).to(.float32) / 255.0
+        let p = try face.probabilities(gray: gray).floats()
+        let k = face.labels.count
+        return crops.indices.map { j in
+            var probs: EmotionProbabilities = [:]
+            for (i, label) in face.labels.enumerated() { probs[label] = Double(p[j * k + i]) }
+            return probs
+        }
+    }
+}
+
+/// Identifies a crop: its track and frame.
+struct CropKey: Hashable {
+    var track: Int, frame: Int
+    init(_ crop: FaceCrop) { track = crop.trackID; frame = crop.frameIndex }
 }
 
 /// The voice pass, run on its own thread.
