@@ -82,6 +82,8 @@ let package = Package(
         .testTarget(name: "DirectorTests", dependencies: ["Director"]),
         .testTarget(name: "VADTests", dependencies: ["VoiceEmotion", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director"]),
+        // Runs the `takesense` executable that `swift build --build-tests` builds beside it (exit status, outputs, files).
+        .testTarget(name: "CLITests"),
         .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// `takesense` as users run it: exit status, standard output and error, files written.
+enum CLI {
+    static let repository: URL = {
+        let file = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        return file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    /// The executable built beside this test bundle (`swift build --build-tests` builds every product).
+    static let executable: URL? = {
+        var dirs = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
+        dirs += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+        dirs.append(repository.appendingPathComponent(".build/debug"))
+        return dirs.map { $0.appendingPathComponent("takesense") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    static var ready: Bool {
+        executable != nil && FileManager.default.fileExists(atPath: repository.appendingPathComponent("Models/face-emotion.safetensors").path)
+    }
+
+    static func run(_ args: [String], in dir: URL) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["TAKESENSE_MODELS"] = repository.appendingPathComponent("Models").path
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takesense-cli-\(getpid())-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
+
+@Suite("takesense analyze from the command line", .enabled(if: CLI.ready, "the takesense executable or the shipped face model is missing"))
+struct AnalyzeCLITests {
+    @Test("The README's main command: verdict printed, HTML, JSON and SubRip markers written, exit 0")
+    func mainCommand() throws {
+        let dir = try CLI.temporaryDirectory()
+        let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4").path
+        let r = try CLI.run(["analyze", sample, "--html", "report.html", "--json", "report.json", "--markers", "srt", "--markers-dir", ".", "--quiet"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("sample-take.mp4") && r.out.contains("RETAKE"))
+        let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("<svg") && !html.contains("https://"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as! [String: Any]
+        #expect((json["verdict"] as? [String: Any])?["decision"] as? String == "retake")
+        let srt = try String(contentsOf: dir.appendingPathComponent("sample-take.retakes.srt"), encoding: .utf8)
+        #expect(srt.hasPrefix("1\n00:00:") && srt.contains(" --> "))
+    }
+
+    @Test("Unreadable takes: one line each naming the file, the good take still reported, exit 1")
+    func badInput() throws {
+        let dir = try CLI.temporaryDirectory()
+        try Data("not a video\n".utf8).write(to: dir.appendingPathComponent("notes.mov"))
+        let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4").path
+        let r = try CLI.run(["analyze", "notes.mov", "missing.mp4", sample, "--json", "out.json", "--quiet"], in: dir)
+        #expect(r.status == 1)
+        let errors = r.err.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 2)
+        #expect(errors.contains { $0.contains("notes.mov") && $0.contains("not a media file") })
+        #expect(errors.contains { $0.contains("missing.mp4") && $0.contains("no such file") })
+        #expect(r.out.contains("sample-take.mp4"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.json").path))
+
+        let intent = try CLI.run(["analyze", sample, "--intended", "joyful"], in: dir)
+        #expect(intent.status != 0 && intent.err.contains("unknown emotion 'joyful'"))
+        try Data("{\"retake_below\": \"high\"}".utf8).write(to: dir.appendingPathComponent("policy.json"))
+        let policy = try CLI.run(["analyze", sample, "--policy", "policy.json"], in: dir)
+        #expect(policy.status != 0 && policy.err.contains("policy.json: not a verdict policy"))
+    }
+}
