@@ -36,6 +36,8 @@ struct TrainFace: ParsableCommand {
     @Option(help: "Freeze the first N layers (modules with parameters, in order).") var freezeFirst: Int?
     @Option(help: "Early-stopping patience in epochs (validation loss).") var patience: Int?
     @Flag(help: "Weight the loss by inverse class frequency.") var classWeights = false
+    @Option(help: "Augmentation: strong (default for 'cpu': flips, rotation, scale, shift, brightness/contrast, random erasing), light (the same without erasing, milder photometric), study (flips only).")
+    var augment: String?
     @Option var seed: UInt64 = 42
     @Flag(help: "Continue the run found in --output.") var resume = false
     @Option(help: "Pause after this many epochs in all (checkpoint kept; continue later with --resume).") var stopAfter: Int?
@@ -109,10 +111,16 @@ struct TrainFace: ParsableCommand {
         }
         if study || freezeFirst != nil { try network.freeze(firstLayers: freezeFirst ?? 57) }
 
-        let augmentation = study ? FaceAugmentation.study : FaceAugmentation()
+        let augmentation: FaceAugmentation
+        switch augment ?? (study ? "study" : "strong") {
+        case "strong": augmentation = FaceAugmentation()
+        case "light": augmentation = .light
+        case "study": augmentation = .study
+        case let other: throw Failure("--augment: unknown augmentation '\(other)' (strong, light or study)")
+        }
         let trainer = Trainer(model: network, config: config, directory: URL(fileURLWithPath: output), labels: labelSet.names) { try network($0.inputs) }
         trainer.evalForward = { try classifier.logits($0.inputs) }
-        trainer.modelMetadata = classifier.metadata.merging(["recipe": recipe, "trained_on": data]) { $1 }
+        trainer.modelMetadata = classifier.metadata.merging(["recipe": recipe, "augment": augment ?? (study ? "study" : "strong"), "trained_on": data]) { $1 }
         log("training \(architecture) (\(network.parameterCount(trainableOnly: true)) trainable of \(network.parameterCount()) parameters), "
             + "\(prep.inputSize)x\(prep.inputSize)x\(prep.channels), \(config.epochs) epochs, batch \(config.batchSize), \(Torch.threads) threads")
         let result = try trainer.run(
