@@ -28,7 +28,7 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
-                retakeBelow: Double = 0.75, spanBelow: Double = 0.75, maxSpanShare: Double = 0.3,
+                retakeBelow: Double = 0.72, spanBelow: Double = 0.72, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3) {
         self.minFaceCoverage = minFaceCoverage
         self.minSpeechSeconds = minSpeechSeconds
@@ -197,8 +197,13 @@ public struct TakeAssembler: Sendable {
             }
         }
         if score < policy.retakeBelow {
-            retake.append(String(format: "the face reads %@ (%.2f) while the voice reads %@ (%.2f); congruence %.2f is below %.2f",
-                                 f.label, f.probability, v.label, v.probability, score, policy.retakeBelow))
+            if f.label == v.label {
+                retake.append(String(format: "face and voice both lean %@ but not alike (face %.2f, voice %.2f); congruence %.2f is below %.2f",
+                                     f.label, f.probability, v.probability, score, policy.retakeBelow))
+            } else {
+                retake.append(String(format: "the face reads %@ (%.2f) while the voice reads %@ (%.2f); congruence %.2f is below %.2f",
+                                     f.label, f.probability, v.label, v.probability, score, policy.retakeBelow))
+            }
         }
         let spans = spans(c)
         let spanSeconds = spans.reduce(0) { $0 + ($1.end - $1.start) }

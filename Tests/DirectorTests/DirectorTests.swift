@@ -98,6 +98,15 @@ struct VerdictTests {
         #expect(t.verdict.spans[0].text == "00:12.4-00:18.0: the face reads happy (0.71) while the voice reads sad (0.64)")
     }
 
+    @Test("Same top emotion with very different confidence: a retake whose reason says so")
+    func sameTopDifferentStrength() {
+        let t = take(face: { _ in peaked("fear", 0.26) }, segments: [segment(1, 9, peaked("fear", 0.97))])
+        #expect(t.congruence.agree == true)
+        #expect((t.congruence.score ?? 1) < VerdictPolicy().retakeBelow)
+        #expect(t.verdict.decision == .retake)
+        #expect(t.verdict.reasons[0].hasPrefix("face and voice both lean fear but not alike (face 0.26, voice 0.97)"))
+    }
+
     @Test("A mismatch over a large part of the speech is a retake even when the scene averages agree")
     func partialMismatch() {
         // Voice: happy 0-10 s, then sad 10-16 s; face happy throughout. Scene distributions stay close.
