@@ -61,6 +61,17 @@ struct AnalyzeCLITests {
         #expect(srt.hasPrefix("1\n00:00:") && srt.contains(" --> "))
     }
 
+    @Test("--json - writes only the JSON on standard output")
+    func jsonOnStandardOutput() throws {
+        let dir = try CLI.temporaryDirectory()
+        let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4").path
+        let r = try CLI.run(["analyze", sample, "--json", "-", "--quiet"], in: dir)
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        #expect(json?["take"] as? String == sample)
+        #expect(r.err.contains("RETAKE"))
+    }
+
     @Test("Unreadable takes: one line each naming the file, the good take still reported, exit 1")
     func badInput() throws {
         let dir = try CLI.temporaryDirectory()

@@ -28,7 +28,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Argument(help: "Video files of takes (any format FFmpeg reads).") var takes: [String]
     @Option(help: "The emotion the director wants (angry, disgust, fear, happy, neutral, sad).") var intended: String?
-    @Option(help: "Write the analysis as JSON (one take: an object; several: {takes, ranking}).") var json: String?
+    @Option(help: "Write the analysis as JSON (one take: an object; several: {takes, ranking}); '-' for standard output.") var json: String?
     @Option(help: "Write per-frame and per-segment CSV tables into this folder.") var csv: String?
     @Option(help: "Write a self-contained HTML report.") var html: String?
     @Option(help: "Export retake spans as markers: srt, vtt, edl or csv (one file per take, next to --markers-dir or the take).")
@@ -79,7 +79,9 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let comparison = TakeComparison(takes: results, ranking: TakeRanking.rank(results))
         if !results.isEmpty {
-            print(TextSummary.comparison(comparison))
+            // With `--json -` standard output carries the JSON alone; the summary goes to standard error.
+            let summary = TextSummary.comparison(comparison)
+            if json == "-" { FileHandle.standardError.write(Data((summary + "\n").utf8)) } else { print(summary) }
             try writeOutputs(comparison)
         }
         for f in failures { FileHandle.standardError.write(Data("error: \(f)\n".utf8)) }
