@@ -102,12 +102,7 @@ struct AnalyzeBench: ParsableCommand {
         }
         if let r = last { row("60 s 1080p25", best.ffmpeg, best.ffmpegCPU, best.ours, best.oursCPU, best.peak, r) }
         if longMinutes > 0 {
-            let long = dir.appendingPathComponent("take-\(longMinutes)min-1080p25-speech.mp4")
-            if !fm.fileExists(atPath: long.path) {
-                let list = dir.appendingPathComponent("concat.txt")
-                try String(repeating: "file '\(takeURL.path)'\n", count: longMinutes).write(to: list, atomically: true, encoding: .utf8)
-                _ = try runFFmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", long.path])
-            }
+            let long = try repeatedTake(takeURL, minutes: longMinutes, to: dir.appendingPathComponent("take-\(longMinutes)min-1080p25-speech.mp4"))
             let f = try runFFmpeg(["-i", long.path, "-f", "null", "-"])
             let r = try ours(long)
             row("\(longMinutes) min 1080p25", f.seconds, f.cpu, r.seconds, r.cpu, r.peak, r.result)

@@ -54,6 +54,15 @@ func peakMemoryMiB() -> Double {
     return 0
 }
 
+/// `take` repeated `minutes` times (a 60 s take → that many minutes), stream-copied into `url` unless it exists.
+func repeatedTake(_ take: URL, minutes: Int, to url: URL) throws -> URL {
+    guard !FileManager.default.fileExists(atPath: url.path) else { return url }
+    let list = url.deletingLastPathComponent().appendingPathComponent("concat.txt")
+    try String(repeating: "file '\(take.path)'\n", count: minutes).write(to: list, atomically: true, encoding: .utf8)
+    _ = try runFFmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", url.path])
+    return url
+}
+
 /// Runs the ffmpeg CLI (quiet, overwriting); returns its wall-clock and CPU seconds.
 func runFFmpeg(_ args: [String]) throws -> (seconds: Double, cpu: Double) {
     let p = Process()
@@ -341,12 +350,7 @@ struct MediaBench: ParsableCommand {
         let sortedRatios = roundRatios.sorted()
         let medianRatio = sortedRatios[sortedRatios.count / 2]
         if longMinutes > 0 {
-            let long = dir.appendingPathComponent("take-\(longMinutes)min-1080p25.mp4")
-            if !fm.fileExists(atPath: long.path) {
-                let list = dir.appendingPathComponent("concat.txt")
-                try String(repeating: "file '\(takeURL.path)'\n", count: longMinutes).write(to: list, atomically: true, encoding: .utf8)
-                _ = try ffmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", long.path])
-            }
+            let long = try repeatedTake(takeURL, minutes: longMinutes, to: dir.appendingPathComponent("take-\(longMinutes)min-1080p25.mp4"))
             let f = try ffmpeg(["-i", long.path, "-f", "null", "-"])
             let r = try ours(long)
             row("\(longMinutes) min 1080p25", f.seconds, f.cpu, r.seconds, r.cpu, r.peak, r.result)
