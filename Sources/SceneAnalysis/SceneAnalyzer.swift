@@ -57,8 +57,9 @@ public struct AnalysisProgress: Sendable {
 /// Runs the face and voice models over a take and assembles its `TakeAnalysis`.
 ///
 /// The face pass (decode → detect → track → crop) and the voice pass (decode audio → voice-activity
-/// detection → classify each segment) run at the same time on two threads; face crops are classified
-/// when the face pass has found the main face.
+/// detection → classify each segment) run at the same time on two threads, while a third decodes video
+/// frames ahead of the face pass; face crops are classified in small batches as they are cut, and the
+/// main face's are kept when the pass ends.
 ///
 ///     let analyzer = try SceneAnalyzer(face: faceModel, voice: voiceModel, detector: MTCNNDetector(weights: url))
 ///     let take = try analyzer.analyze(URL(fileURLWithPath: "take.mov"))
