@@ -139,9 +139,9 @@ public struct TakeAssembler: Sendable {
         }
         var segs: [SegmentCongruence] = []
         for s in voice.segments {
-            // Frames sampled within the segment (half a sampling interval of slack at each end).
+            // Frames sampled within the segment.
             let inSpan = face.frames.filter { $0.t >= s.start && $0.t <= s.end }
-            let sampled = sampledTimes.filter { $0.t(s) }.count
+            let sampled = sampledTimes.filter { $0.isWithin(s) }.count
             let coverage = sampled > 0 ? min(1, Double(inSpan.count) / Double(sampled)) : 0
             let fp = Distributions.mean(inSpan.map { ($0.probabilities, 1.0) }, labels: labels)
             var agree: Bool?, score: Double?
@@ -251,7 +251,7 @@ public struct TakeAssembler: Sendable {
 
 private extension Double {
     /// Whether this sampled-frame time falls within segment `s`.
-    func t(_ s: VoiceSegment) -> Bool { self >= s.start && self <= s.end }
+    func isWithin(_ s: VoiceSegment) -> Bool { self >= s.start && self <= s.end }
 }
 
 /// Orders several takes of a scene, best first.
