@@ -62,6 +62,11 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
 /// scene distributions, congruence per segment and per scene, the intent check and the verdict.
 /// Pure: no models, no media — so every rule here is tested on hand-made inputs.
 public struct TakeAssembler: Sendable {
+    /// The verdict's reasons when a take has no video or no audio track (pass them as `faceUnavailable` /
+    /// `voiceUnavailable`; `reassess` keeps them).
+    public static let noVideoTrack = "the file has no video track, so the face cannot be judged"
+    public static let noAudioTrack = "the file has no audio track, so the voice cannot be judged"
+
     public var labels: [String]
     public var policy: VerdictPolicy
     public var intended: String?
@@ -116,8 +121,8 @@ public struct TakeAssembler: Sendable {
         a.congruence = c
         let unavailable = a.verdict.decision == .unsure ? a.verdict.reasons : []
         a.verdict = decide(face: a.face, voice: a.voice, congruence: c,
-                           faceUnavailable: unavailable.first { $0.contains("no video track") },
-                           voiceUnavailable: unavailable.first { $0.contains("no audio track") })
+                           faceUnavailable: unavailable.first { $0 == Self.noVideoTrack },
+                           voiceUnavailable: unavailable.first { $0 == Self.noAudioTrack })
         a.settings.policy = policy
         a.settings.intended = intended
         return a

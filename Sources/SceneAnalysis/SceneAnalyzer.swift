@@ -120,7 +120,7 @@ public final class SceneAnalyzer {
                 faceError = error
             }
         } else {
-            faceUnavailable = "the file has no video track, so the face cannot be judged"
+            faceUnavailable = TakeAssembler.noVideoTrack
         }
         voiceThread.wait()
         if let faceError { throw faceError }
@@ -234,7 +234,7 @@ final class VoiceJob: @unchecked Sendable {
     func result() throws -> Output { try output.get() }
 
     private func run(url: URL, hasAudio: Bool) throws -> Output {
-        guard hasAudio else { return Output(segments: [], unavailable: "the file has no audio track, so the voice cannot be judged") }
+        guard hasAudio else { return Output(segments: [], unavailable: TakeAssembler.noAudioTrack) }
         let reader = try AudioReader(url: url, sampleRate: VoiceEmotionModel.sampleRate)
         let samples = try reader.readAll()
         let offset = reader.startTime ?? 0

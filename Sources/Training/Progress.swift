@@ -20,6 +20,11 @@ public struct ProgressLine {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
+    /// The same, with the ETA extrapolated from the time spent so far (unknown until 2 % is done).
+    public mutating func update(_ label: String, fraction: Double, detail: String, elapsed: Double) {
+        update(label, fraction: fraction, detail: detail, eta: fraction > 0.02 ? elapsed * (1 - fraction) / fraction : .nan)
+    }
+
     public mutating func finish() {
         guard enabled, isTerminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

@@ -175,8 +175,8 @@ struct VerdictTests {
         let sad = TakeAssembler(labels: six, intended: "sad").reassess(t)
         #expect(sad.verdict.decision == .retake && sad.congruence.intended?.faceMatches == false)
         let noAudio = TakeAssembler(labels: six).assemble(take: "x", duration: 5, faceFrames: [], sampledTimes: [0, 1], otherFaces: 0,
-                                                          voiceSegments: [], settings: settings(), voiceUnavailable: "the file has no audio track")
-        #expect(TakeAssembler(labels: six).reassess(noAudio).verdict.reasons.contains("the file has no audio track"))
+                                                          voiceSegments: [], settings: settings(), voiceUnavailable: TakeAssembler.noAudioTrack)
+        #expect(TakeAssembler(labels: six).reassess(noAudio).verdict.reasons.contains("the file has no audio track, so the voice cannot be judged"))
     }
 
     @Test("Policy JSON: partial files keep the other defaults; negative values are refused")

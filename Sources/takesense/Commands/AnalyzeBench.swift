@@ -44,7 +44,7 @@ struct AnalyzeBench: ParsableCommand {
             takeURL = dir.appendingPathComponent("take-60s-1080p25-speech.mp4")
             if !fm.fileExists(atPath: takeURL.path) {
                 let fer = try fer2013Folder(data)
-                let voices = ravdess ?? URL(fileURLWithPath: fer).deletingLastPathComponent().appendingPathComponent("ravdess").path
+                let voices = try ravdessFolder(ravdess, fer: data)
                 let actor = voices + "/Actor_20"
                 let clips = ((try? fm.contentsOfDirectory(atPath: actor)) ?? []).filter { $0.hasPrefix("03-01-") && $0.hasSuffix(".flac") }.sorted()
                 guard clips.count >= 16 else { throw Failure("\(actor): needs 16 RAVDESS speech files; pass --ravdess or --take") }

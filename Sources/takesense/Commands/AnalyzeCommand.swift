@@ -66,9 +66,7 @@ struct AnalyzeCommand: ParsableCommand {
             let started = Date()
             do {
                 var analysis = try analyzer.analyze(url) { p in
-                    let elapsed = Date().timeIntervalSince(started)
-                    let eta = p.fraction > 0.02 ? elapsed * (1 - p.fraction) / p.fraction : .nan
-                    progress.update(label, fraction: p.fraction, detail: p.stage.rawValue, eta: eta)
+                    progress.update(label, fraction: p.fraction, detail: p.stage.rawValue, elapsed: Date().timeIntervalSince(started))
                 }
                 analysis.take = path
                 results.append(analysis)

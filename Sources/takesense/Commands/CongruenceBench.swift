@@ -55,7 +55,7 @@ struct CongruenceBench: ParsableCommand {
     func measure() throws {
         let fm = FileManager.default
         let ferRoot = try fer2013Folder(fer) + "/validation"
-        let ravdessRoot = try ravdess ?? ravdessFolder()
+        let ravdessRoot = try ravdessFolder(ravdess, fer: fer)
         let actorSet = Set(actors.split(separator: ",").map { String(format: "%02d", Int($0.trimmingCharacters(in: .whitespaces)) ?? -1) })
         let calibrationActor = String(format: "%02d", Int(calibrate) ?? -1)
         let dir = URL(fileURLWithPath: workDir, isDirectory: true)
@@ -108,11 +108,11 @@ struct CongruenceBench: ParsableCommand {
         // Analyse every take with the defaults.
         let analyzer = try AnalyzeRunner.makeAnalyzer(faceModel: nil, voiceModel: nil, detection: detection, options: .init())
         var analyses: [TakeAnalysis] = []
-        var progress = ProgressLineBox()
+        var progress = ProgressLine()
         let t1 = now()
         for (i, s) in specs.enumerated() {
             analyses.append(try analyzer.analyze(s.url))
-            progress.update("analysing", fraction: Double(i + 1) / Double(specs.count), elapsed: now() - t1)
+            progress.update("analysing", fraction: Double(i + 1) / Double(specs.count), detail: "", elapsed: now() - t1)
         }
         progress.finish()
         try JSONReportWriter().write(TakeComparison(takes: analyses, ranking: []), to: dir.appendingPathComponent("analyses.json"))
@@ -174,13 +174,6 @@ struct CongruenceBench: ParsableCommand {
         if let json { try data.write(to: URL(fileURLWithPath: json)) }
     }
 
-    func ravdessFolder() throws -> String {
-        let fer = try fer2013Folder(fer)
-        let candidate = URL(fileURLWithPath: fer).deletingLastPathComponent().appendingPathComponent("ravdess").path
-        guard FileManager.default.fileExists(atPath: candidate) else { throw Failure("RAVDESS folder not found next to \(fer); pass --ravdess") }
-        return candidate
-    }
-
     /// One take: three face pictures in turn over a noisy backdrop, with the utterance as its sound.
     func makeTake(_ url: URL, audio: String, faces: [String], x: Int, y: Int, side: Int) throws {
         let duration = try probe(URL(fileURLWithPath: audio)).duration ?? 3
@@ -196,13 +189,4 @@ struct CongruenceBench: ParsableCommand {
         _ = try runFFmpeg(args)
         try FileManager.default.moveItem(atPath: url.path + ".part.mp4", toPath: url.path)
     }
-}
-
-/// A progress line for benchmarks (elapsed-time ETA).
-struct ProgressLineBox {
-    var line = ProgressLine()
-    mutating func update(_ label: String, fraction: Double, elapsed: Double) {
-        line.update(label, fraction: fraction, detail: "", eta: fraction > 0 ? elapsed * (1 - fraction) / fraction : .nan)
-    }
-    mutating func finish() { line.finish() }
 }

@@ -22,6 +22,15 @@ func fer2013Folder(_ override: String?) throws -> String {
     return found
 }
 
+/// Where RAVDESS is: `override`, or `ravdess/` beside the FER2013 folder that `fer2013Folder(fer)` finds.
+func ravdessFolder(_ override: String?, fer: String?) throws -> String {
+    if let override { return override }
+    let ferRoot = try fer2013Folder(fer)
+    let candidate = URL(fileURLWithPath: ferRoot).deletingLastPathComponent().appendingPathComponent("ravdess").path
+    guard FileManager.default.fileExists(atPath: candidate) else { throw Failure("RAVDESS folder not found next to \(ferRoot); pass --ravdess") }
+    return candidate
+}
+
 /// FER2013 validation faces (all classes), in a seeded order.
 func fer2013Faces(_ root: String, count: Int, seed: UInt64) throws -> [PixelBuffer] {
     let fm = FileManager.default
