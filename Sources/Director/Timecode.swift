@@ -72,7 +72,7 @@ public struct FrameRate: Codable, Sendable, Hashable, CustomStringConvertible {
     /// Drop-frame timecode exists for 29.97 and 59.94 (and 119.88): NTSC rates whose nominal rate is a multiple of 30.
     public var canDropFrames: Bool { denominator == 1001 && (numerator / 1000) % 30 == 0 }
     /// Frame numbers skipped at the start of each minute but every tenth: 2 at 29.97, 4 at 59.94.
-    public var droppedPerMinute: Int { dropFrame ? nominal / 15 : 0 }
+    public var droppedPerMinute: Int { dropFrame && canDropFrames ? nominal / 15 : 0 }
 
     /// "25", "23.976", "29.97 DF", "59.94 NDF".
     public var description: String {

@@ -185,3 +185,14 @@ import Testing
         #expect(error.description == "\(file.path): exists and is not a folder")
     }
 }
+
+@Suite struct TextSummaryTimecodeTests {
+    @Test func spansShowSourceTimecodeOnlyOnACameraClock() throws {
+        let take = Fixtures.retakeTake()
+        #expect(!TextSummary.take(take).contains("timecode"))
+        let clocked = try MarkerTests.onSourceClock(take)
+        let text = TextSummary.take(clocked)
+        #expect(text.contains("  timecode 01:02:03:04 (25, from the file)\n"))
+        #expect(text.contains("12.4-00:18.0: \(take.verdict.spans[0].reason)  [01:02:15:14-01:02:21:04]"))
+    }
+}
