@@ -83,4 +83,21 @@ import Testing
         #expect(span["start_timecode"] as? String == "01:02:13;04" && span["end_timecode"] as? String == "01:03:03;19")
         #expect(try JSONDecoder().decode(TakeAnalysis.self, from: json) == take)
     }
+
+    @Test("From what probe reports of `ffmpeg -timecode` files (MediaTests/TimecodeProbeTests) to the take's clock")
+    func fromProbe() throws {
+        let df = SourceTimecode(probedTimecode: "01:02:03;04", frameRateFraction: "30000/1001", frameRate: 29.97002997)
+        #expect(df.origin == .file && df.rate == FrameRate(numerator: 30000, denominator: 1001, dropFrame: true) && df.start.frames == 111_582)
+        let df60 = SourceTimecode(probedTimecode: "10:59:59;59", frameRateFraction: "60000/1001", frameRate: nil)
+        #expect(df60.rate.dropFrame && df60.rate.description == "59.94 DF" && df60.start.description == "10:59:59;59")
+        let film = SourceTimecode(probedTimecode: "01:02:03:04", frameRateFraction: "24000/1001", frameRate: 23.976)
+        #expect(film.rate.fraction == "24000/1001" && !film.rate.dropFrame && film.start.frames == (3723 * 24 + 4))
+        // A phone clip's average rate counts as the standard rate it stands for.
+        #expect(SourceTimecode(probedTimecode: nil, frameRateFraction: "2997/100", frameRate: nil).rate.fraction == "30000/1001")
+        // No tag, or one that is not a timecode at that rate: 00:00:00:00, origin none.
+        let none = SourceTimecode(probedTimecode: nil, frameRateFraction: "25/1", frameRate: 25)
+        #expect(none.origin == .none && none.start.frames == 0 && none.rate == .fps25)
+        #expect(SourceTimecode(probedTimecode: "01:02:03:29", frameRateFraction: "25/1", frameRate: 25).origin == .none)
+        #expect(SourceTimecode(probedTimecode: "garbage", frameRateFraction: nil, frameRate: nil).rate == .fps25)
+    }
 }
