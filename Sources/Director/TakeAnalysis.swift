@@ -13,6 +13,9 @@ public struct TakeAnalysis: Codable, Sendable, Equatable {
     public var duration: Double
     /// The video's average frame rate (for timecodes in marker files); nil without video.
     public var frameRate: Double?
+    /// The timecode of the take's first frame (from the file, `--start-timecode`, or none), on which
+    /// `verdict.spans[].start_timecode` / `end_timecode` and the marker files count.
+    public var sourceTimecode: SourceTimecode?
     /// The emotions compared, in order (those both models know).
     public var labels: [String]
     public var face: FaceAnalysis
@@ -24,7 +27,7 @@ public struct TakeAnalysis: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case take, duration, labels, face, voice, congruence, verdict, settings
-        case frameRate = "frame_rate"
+        case frameRate = "frame_rate", sourceTimecode = "source_timecode"
     }
 
     public init(take: String, duration: Double, frameRate: Double? = nil, labels: [String], face: FaceAnalysis, voice: VoiceAnalysis,
@@ -259,11 +262,22 @@ public struct VerdictSpan: Codable, Sendable, Equatable {
     public var end: Double
     /// e.g. "the face reads happy (0.71) while the voice reads sad (0.64)".
     public var reason: String
+    /// `start` / `end` on the take's source timecode ("01:02:15:14", `;` in drop-frame); filled in by
+    /// `TakeAnalysis.withSpanTimecodes` (reports call it).
+    public var startTimecode: String?
+    public var endTimecode: String?
 
-    public init(start: Double, end: Double, reason: String) {
+    enum CodingKeys: String, CodingKey {
+        case start, end, reason
+        case startTimecode = "start_timecode", endTimecode = "end_timecode"
+    }
+
+    public init(start: Double, end: Double, reason: String, startTimecode: String? = nil, endTimecode: String? = nil) {
         self.start = start
         self.end = end
         self.reason = reason
+        self.startTimecode = startTimecode
+        self.endTimecode = endTimecode
     }
 
     /// "00:12.4-00:18.0: the face reads happy (0.71) while the voice reads sad (0.64)".

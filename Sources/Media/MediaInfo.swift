@@ -46,6 +46,15 @@ public struct MediaInfo: Codable, Sendable, Equatable {
     public var audio: StreamInfo? {
         streams.first { $0.type == .audio }
     }
+
+    /// The timecode of the first frame as the camera or editor recorded it ("01:02:03:04", or "01:02:03;04"
+    /// in drop-frame), as `ffprobe -show_entries stream_tags=timecode:format_tags=timecode` shows it: the
+    /// container's `timecode` tag (MXF), else the main video stream's, else any stream's (the QuickTime/MP4
+    /// `tmcd` track carries it and FFmpeg copies it onto the video stream it belongs to). Nil when the file has none.
+    public var timecode: String? {
+        let candidates = [tags["timecode"], video?.timecode] + streams.map(\.timecode)
+        return candidates.lazy.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+    }
 }
 
 /// Kind of a stream.
@@ -82,6 +91,10 @@ public struct StreamInfo: Codable, Sendable, Equatable {
     public var height: Int?
     /// Average frame rate (frames per second), FFmpeg's `avg_frame_rate`.
     public var frameRate: Double?
+    /// The same rate exactly, as a fraction "30000/1001" (29.97) or "25/1": timecode counts on it.
+    public var frameRateFraction: String?
+    /// The stream's `timecode` tag (a QuickTime `tmcd` track, or a video stream that has one), e.g. "01:02:03;04".
+    public var timecode: String?
     /// Display-matrix rotation in degrees, as ffprobe reports it (counter-clockwise, in (-180, 180];
     /// an iPhone portrait clip says -90). Nil if the stream has no rotation metadata.
     public var rotation: Int?
@@ -171,6 +184,7 @@ private func streamInfo(_ stream: UnsafeMutablePointer<AVStream>, index: Int) ->
     if par.pointee.bit_rate > 0 { info.bitRate = Int(par.pointee.bit_rate) }
     if stream.pointee.nb_frames > 0 { info.frameCount = Int(stream.pointee.nb_frames) }
     info.language = optionalString(ts_dict_value(stream.pointee.metadata, "language")).flatMap { $0 == "und" ? nil : $0 }
+    info.timecode = optionalString(ts_dict_value(stream.pointee.metadata, "timecode"))
 
     switch type {
     case .video:
@@ -181,7 +195,10 @@ private func streamInfo(_ stream: UnsafeMutablePointer<AVStream>, index: Int) ->
             info.height = h
         }
         let avg = stream.pointee.avg_frame_rate
-        if avg.num > 0, avg.den > 0 { info.frameRate = av_q2d(avg) }
+        if avg.num > 0, avg.den > 0 {
+            info.frameRate = av_q2d(avg)
+            info.frameRateFraction = "\(avg.num)/\(avg.den)"
+        }
         let rotation = Rotation.displayMatrixDegrees(of: stream)
         info.rotation = rotation
         if w > 0, h > 0 {
@@ -228,6 +245,7 @@ extension MediaInfo: CustomStringConvertible {
         summary.append("Size: \(Self.formatBytes(size))")
         if let bitRate { summary.append("Bit rate: \(Self.formatBitRate(bitRate))") }
         lines.append(summary.joined(separator: "    "))
+        if let timecode { lines.append("Timecode: \(timecode)") }
         if streams.isEmpty { lines.append("No streams") }
         for s in streams {
             lines.append("Stream #\(s.index) \(s.type.rawValue): " + s.summary)

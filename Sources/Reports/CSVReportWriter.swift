@@ -1,7 +1,7 @@
 import Director
 import Foundation
 
-/// Spreadsheet tables (`--csv DIR`): per take `<stem>.frames.csv` and `<stem>.segments.csv`, and
+/// Spreadsheet tables (`--csv DIR`): per take `<stem>.frames.csv`, `<stem>.segments.csv` and `<stem>.spans.csv`, and
 /// `takes.csv`, one row per take. Probability columns are named after the labels
 /// (`happy`, ... in frames; `voice_happy`, ..., `face_happy`, ... in segments). Empty cells mean
 /// "not available" (no face in a segment, no score).
@@ -19,7 +19,9 @@ public struct CSVReportWriter: ResultWriting {
             try ReportFiles.write(try framesCSV(take), to: frames)
             let segments = url.appendingPathComponent("\(stem).segments.csv")
             try ReportFiles.write(try segmentsCSV(take), to: segments)
-            written += [frames, segments]
+            let spans = url.appendingPathComponent("\(stem).spans.csv")
+            try ReportFiles.write(try spansCSV(take), to: spans)
+            written += [frames, segments, spans]
         }
         let summary = url.appendingPathComponent("takes.csv")
         try ReportFiles.write(try takesCSV(comparison), to: summary)
@@ -50,6 +52,16 @@ public struct CSVReportWriter: ResultWriting {
                 + [s.congruence == nil ? "" : CSVField.probability(s.faceCoverage), CSVField.bool(s.agree), CSVField.probability(s.score)]
         }
         return try CSVText.render(header: header, rows: rows)
+    }
+
+    /// `start, end, start_timecode, end_timecode, kind, reason`: the verdict's spans in time order, in seconds
+    /// from the take's start and on its source timecode (as `verdict.spans[]` in the JSON).
+    public func spansCSV(_ take: TakeAnalysis) throws -> String {
+        let kind = take.verdict.decision == .retake ? Marker.Kind.retake : .check
+        let rows = take.withSpanTimecodes().verdict.spans.sorted { $0.start < $1.start }.map { s -> [String] in
+            [CSVField.seconds(s.start), CSVField.seconds(s.end), s.startTimecode ?? "", s.endTimecode ?? "", kind.rawValue, s.reason]
+        }
+        return try CSVText.render(header: ["start", "end", "start_timecode", "end_timecode", "kind", "reason"], rows: rows)
     }
 
     /// `take, duration, face_emotion, face_coverage, voice_emotion, voice_coverage, agree, score, decision, reasons`

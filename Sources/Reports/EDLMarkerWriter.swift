@@ -1,67 +1,63 @@
 import Director
 import Foundation
 
-/// CMX 3600 EDL (`.edl`) carrying one event per span, laid out as DaVinci Resolve's own
-/// "Export > Timeline Markers to EDL" writes them, so "Import > Timeline Markers from EDL" turns each
-/// event into a coloured marker with a name, notes and a duration:
+/// CMX 3600 EDL (`.edl`): one event for the take on its own source timecode, carrying one `* LOC:` locator
+/// per span (the form Avid Media Composer writes and reads, and OpenTimelineIO's reader turns into clip
+/// markers), each followed by DaVinci Resolve's marker comment (`|C:` colour, `|M:` name, `|D:` duration in
+/// frames), which also gives the span's length that a locator cannot:
 ///
 ///     TITLE: scene4_take3.mov
 ///     FCM: NON-DROP FRAME
 ///
-///     001  001      V     C        00:00:12:10 00:00:18:00 01:00:12:10 01:00:18:00
-///      RETAKE: the face reads happy (0.71) while ... |C:ResolveColorRed |M:RETAKE 1 |D:140
+///     001  AX       V     C        01:02:03:04 01:02:18:04 01:00:00:00 01:00:15:00
+///     * FROM CLIP NAME: scene4_take3.mov
+///     * LOC: 01:02:15:14 RED     RETAKE 1: the face reads happy (0.71) while the voice reads sad (0.64)
+///      RETAKE: the face reads happy (0.71) while the voice reads sad (0.64) |C:ResolveColorRed |M:RETAKE 1 |D:140
 ///
-/// - Source in/out: the span in the take's own time, from `sourceStart` (00:00:00:00: the file's first frame).
-/// - Record in/out: the same span on a timeline that starts at `recordStart` (Resolve's default 01:00:00:00)
-///   with the take at its head; Resolve places timeline markers by record in.
-/// - The comment line is Resolve's marker convention: notes, then `|C:` colour (`ResolveColorRed` for
-///   RETAKE, `ResolveColorYellow` for CHECK), `|M:` name and `|D:` duration in frames. A `|` in the notes
-///   would split the fields, so it is written as `/`.
-/// - Timecodes are non-drop-frame at the integer `fps`; an event lasts at least one frame.
-/// A take without spans gives the header alone (a valid EDL with no events).
+/// - Source in/out: the whole take on its source timecode (`FCM: DROP FRAME` and `;` at 29.97/59.94 DF).
+/// - Record in/out: the take at the head of a timeline starting at `recordStart` (01:00:00:00).
+/// - Reel `AX` (an auxiliary source: file-based media); the file name is in `* FROM CLIP NAME:`.
+/// - Locator colour RED for RETAKE, YELLOW for CHECK; `|` in a reason would split Resolve's fields, so it is
+///   written as `/`. A marker lasts at least one frame.
+/// A take without spans gives the take's event alone.
 public struct EDLMarkerWriter: MarkerWriting {
-    public var fps: Int
-    /// Seconds: the timecode of the take's first frame on the source side (default 0).
-    public var sourceStart: Double
-    /// Seconds: the timecode of the take's first frame on the record (timeline) side (default 3600 = 01:00:00:00).
-    public var recordStart: Double
+    /// Record (timeline) timecode of the take's first frame, in timecode hours (default 1: 01:00:00:00).
+    public var recordStartHours: Int
 
     public var fileExtension: String { "edl" }
 
-    public init(fps: Int = 25, sourceStart: Double = 0, recordStart: Double = 3600) {
-        self.fps = max(1, fps)
-        self.sourceStart = max(0, sourceStart)
-        self.recordStart = max(0, recordStart)
+    public init(recordStartHours: Int = 1) {
+        self.recordStartHours = min(23, max(0, recordStartHours))
     }
 
     public func render(_ take: TakeAnalysis) -> String {
-        var out = "TITLE: \(Self.title(take.take))\nFCM: NON-DROP FRAME\n\n"
+        let clock = SourceFrames(take)
+        let rate = clock.rate
+        // hh:00:00:00 is a whole number of minutes past a tenth minute, so it never lands on a skipped label.
+        let record = (try? SMPTETimecode(String(format: "%02d:00:00%@00", recordStartHours, rate.dropFrame ? ";" : ":"), rate: rate).frames) ?? 0
+        var out = "TITLE: \(Self.title(take.take))\nFCM: \(rate.dropFrame ? "DROP FRAME" : "NON-DROP FRAME")\n\n"
+        out += String(format: "%03d  %@ %@ %@ %@ %@ %@ %@\n", 1,
+                      Self.pad("AX", 8), Self.pad("V", 5), Self.pad("C", 8),
+                      clock.timecode(clock.first), clock.timecode(clock.first + clock.length),
+                      clock.timecode(record), clock.timecode(record + clock.length))
+        out += "* FROM CLIP NAME: \(Self.title(take.take))\n"
         for m in Marker.markers(for: take) {
-            let (inF, outF) = frames(m)
-            let src = frameOffset(sourceStart), rec = frameOffset(recordStart)
-            out += String(format: "%03d  %@ %@ %@ %@ %@ %@ %@\n", m.index,
-                          Self.pad("001", 8), Self.pad("V", 5), Self.pad("C", 8),
-                          smpte(src + inF), smpte(src + outF), smpte(rec + inF), smpte(rec + outF))
-            out += " \(Self.field(m.text)) |C:\(Self.colour(m.kind)) |M:\(Self.field(m.name)) |D:\(outF - inF)\n\n"
+            let (start, duration) = clock.offsets(m)
+            out += "* LOC: \(clock.timecode(clock.first + start)) \(Self.pad(Self.locatorColour(m.kind), 7)) \(Self.field(m.name)): \(Self.field(m.reason))\n"
+            out += " \(Self.field(m.text)) |C:\(Self.colour(m.kind)) |M:\(Self.field(m.name)) |D:\(duration)\n"
         }
-        return out
+        return out + "\n"
     }
 
-    /// Frame numbers of a marker's start and end in the take (end ≥ start + 1).
-    func frames(_ m: Marker) -> (Int, Int) {
-        let a = Int((m.start * Double(fps)).rounded())
-        let b = Int((m.end * Double(fps)).rounded())
-        return (a, max(a + 1, b))
+    /// Avid / CMX locator colour names.
+    static func locatorColour(_ kind: Marker.Kind) -> String {
+        switch kind {
+        case .retake: "RED"
+        case .check: "YELLOW"
+        }
     }
 
-    func frameOffset(_ seconds: Double) -> Int { Int((seconds * Double(fps)).rounded()) }
-
-    /// "HH:MM:SS:FF", non-drop-frame.
-    func smpte(_ frames: Int) -> String {
-        let ff = frames % fps, s = frames / fps
-        return String(format: "%02d:%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60, ff)
-    }
-
+    /// Resolve's marker colour names.
     static func colour(_ kind: Marker.Kind) -> String {
         switch kind {
         case .retake: "ResolveColorRed"

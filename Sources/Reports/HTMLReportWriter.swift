@@ -126,9 +126,11 @@ public struct HTMLReportWriter: ResultWriting {
     func takeView(_ t: TakeAnalysis, anchor: String, rank: String?) -> TakeView {
         let palette = EmotionPalette(labels: t.labels)
         let kind: Marker.Kind = t.verdict.decision == .retake ? .retake : .check
-        let spans = t.verdict.spans.sorted { $0.start < $1.start }.map { s in
+        // Each span also on the take's source timecode (the camera's clock, as in the marker files).
+        let spans = t.withSpanTimecodes().verdict.spans.sorted { $0.start < $1.start }.map { s in
             SpanView(kind: kind == .retake ? "retake" : "check", start: Timecode.short(s.start), end: Timecode.short(s.end),
-                     smpteStart: Timecode.smpte(s.start, fps: fps), smpteEnd: Timecode.smpte(s.end, fps: fps), reason: s.reason)
+                     smpteStart: s.startTimecode ?? Timecode.smpte(s.start, fps: fps), smpteEnd: s.endTimecode ?? Timecode.smpte(s.end, fps: fps),
+                     reason: s.reason)
         }
         let thumbs = t.face.thumbnails.filter { Data(base64Encoded: $0.png) != nil }.sorted { $0.t < $1.t }.map {
             ThumbView(png: $0.png, width: String($0.width), height: String($0.height), time: Timecode.short($0.t))

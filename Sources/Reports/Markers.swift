@@ -47,11 +47,45 @@ public struct Marker: Sendable, Equatable {
     }
 }
 
+/// A take's markers on its source timecode in whole frames: what every frame-based marker file counts on.
+/// Frames are counted from 00:00:00:00 at the take's exact rate (drop-frame only changes the labels).
+public struct SourceFrames: Sendable {
+    public let source: SourceTimecode
+    /// The take's first frame.
+    public let first: Int
+    /// Frames in the take (at least one, and at least up to the end of its last marker).
+    public let length: Int
+
+    public init(_ take: TakeAnalysis) {
+        source = take.effectiveSourceTimecode
+        first = source.start.frames
+        let markerEnd = Marker.markers(for: take).map { Self.offsets($0, rate: take.effectiveSourceTimecode.rate) }.map { $0.0 + $0.1 }.max() ?? 0
+        length = max(1, source.rate.frame(atSeconds: take.duration.isFinite ? take.duration : 0), markerEnd)
+    }
+
+    public var rate: FrameRate { source.rate }
+
+    /// A marker's first frame counted from the take's first frame, and its length in frames (at least one):
+    /// the same frames as the span's `start_timecode` / `end_timecode`.
+    public func offsets(_ m: Marker) -> (start: Int, duration: Int) { Self.offsets(m, rate: rate) }
+
+    static func offsets(_ m: Marker, rate: FrameRate) -> (start: Int, duration: Int) {
+        let a = rate.frame(atSeconds: m.start), b = rate.frame(atSeconds: m.end)
+        return (a, max(1, b - a))
+    }
+
+    /// The timecode of frame `frame` (counted from 00:00:00:00).
+    public func timecode(_ frame: Int) -> String { SMPTETimecode(frames: frame, rate: rate).description }
+
+    /// The take's source timecode at its first frame, e.g. "01:02:03:04".
+    public var startTimecode: String { timecode(first) }
+}
+
 /// A marker file format: renders one take's markers as text. `write` puts one file per take,
 /// `<stem>.retakes.<ext>`, in the destination folder — even when the take has no span, so an editor
 /// importing "every take's markers" finds a (valid, empty) file for each.
 public protocol MarkerWriting: ResultWriting {
-    /// "srt", "vtt", "edl", "csv".
+    /// "srt", "vtt", "edl", "csv", "xml", "fcpxml", "otio", "txt".
     var fileExtension: String { get }
     /// The whole file for one take.
     func render(_ take: TakeAnalysis) throws -> String
@@ -71,17 +105,47 @@ public extension MarkerWriting {
     }
 }
 
-/// `--markers srt|vtt|edl|csv`.
+/// `--markers FORMAT[,FORMAT...]`: the marker files editing applications import.
 public enum MarkerFormat: String, CaseIterable, Sendable {
-    case srt, vtt, edl, csv
+    /// CMX 3600 EDL with `* LOC:` locators (Avid Media Composer, OpenTimelineIO) and Resolve's marker comments.
+    case edl
+    /// Final Cut Pro 7 XML (xmeml): Premiere Pro, DaVinci Resolve.
+    case xml
+    /// FCPXML 1.9: Final Cut Pro.
+    case fcpxml
+    /// OpenTimelineIO JSON.
+    case otio
+    /// Avid Media Composer marker text (`.txt`).
+    case avid
+    /// SubRip / WebVTT subtitles (player time from the take's start) and a marker CSV (source timecode).
+    case srt, vtt, csv
 
-    /// The writer for this format; `fps` is the integer frame rate of the frame-based formats (EDL, CSV).
-    public func writer(fps: Int = 25) -> any MarkerWriting {
+    /// The writer for this format. Frame-based formats count on each take's own source timecode and rate.
+    public var writer: any MarkerWriting {
         switch self {
         case .srt: SubRipMarkerWriter()
         case .vtt: WebVTTMarkerWriter()
-        case .edl: EDLMarkerWriter(fps: fps)
-        case .csv: MarkerCSVWriter(fps: fps)
+        case .edl: EDLMarkerWriter()
+        case .csv: MarkerCSVWriter()
+        case .xml: FCP7XMLMarkerWriter()
+        case .fcpxml: FCPXMLMarkerWriter()
+        case .otio: OTIOMarkerWriter()
+        case .avid: AvidMarkerWriter()
         }
+    }
+
+    /// Parses "edl,xml,otio" (comma-separated, case-insensitive, repeats dropped).
+    /// - Throws: `ReportError(.invalidInput)` naming an unknown format and the known ones.
+    public static func list(_ text: String) throws -> [MarkerFormat] {
+        var formats: [MarkerFormat] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let f = MarkerFormat(rawValue: name) else {
+                throw ReportError(.invalidInput, path: "--markers",
+                                  reason: "unknown marker format '\(name)' (known: \(allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if !formats.contains(f) { formats.append(f) }
+        }
+        return formats
     }
 }

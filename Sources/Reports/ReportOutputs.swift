@@ -7,12 +7,13 @@ public enum ReportOutputs {
     ///   - json: file for `JSONReportWriter`; `-` prints the JSON on standard output.
     ///   - csv: folder for `CSVReportWriter`.
     ///   - html: file for `HTMLReportWriter`.
-    ///   - markers: marker format; the files go to `markersDir`, or the current folder without one.
-    ///   - fps: frame rate of EDL / marker-CSV timecodes and of the SMPTE times in the HTML.
+    ///   - markers: marker formats (`<take>.retakes.<ext>` each); the files go to `markersDir`, or the current folder without one.
+    ///   - fps: frame rate of the HTML's SMPTE times for a take without a known rate (markers count on each take's own).
     /// - Returns: the files written, in the order above.
     @discardableResult
     public static func write(_ comparison: TakeComparison, json: String? = nil, csv: String? = nil, html: String? = nil,
-                             markers: MarkerFormat? = nil, markersDir: String? = nil, fps: Int = 25) throws -> [URL] {
+                             markers: [MarkerFormat] = [], markersDir: String? = nil, fps: Int = 25) throws -> [URL] {
+        let comparison = comparison.withSpanTimecodes()
         var written: [URL] = []
         if let json {
             if json == "-" {
@@ -28,9 +29,9 @@ public enum ReportOutputs {
         if let html {
             written += try HTMLReportWriter(fps: fps).write(comparison, to: URL(fileURLWithPath: html))
         }
-        if let markers {
+        for format in markers {
             let dir = URL(fileURLWithPath: markersDir ?? FileManager.default.currentDirectoryPath, isDirectory: true)
-            written += try markers.writer(fps: fps).write(comparison, to: dir)
+            written += try format.writer.write(comparison, to: dir)
         }
         return written
     }

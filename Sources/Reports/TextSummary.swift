@@ -26,8 +26,19 @@ public enum TextSummary {
         if let i = t.congruence.intended {
             lines.append(String(format: "  intended %@: face %.2f, voice %.2f", i.emotion, i.face ?? 0, i.voice ?? 0))
         }
+        // On a camera clock (the file's timecode or --start-timecode), spans also give their source timecodes.
+        let clock = t.sourceTimecode.flatMap { $0.origin == .none ? nil : $0 }
+        if let clock {
+            lines.append("  timecode \(clock.start) (\(clock.rate), \(clock.origin == .file ? "from the file" : "--start-timecode"))")
+        }
         for r in t.verdict.reasons { lines.append("  - \(r)") }
-        for s in t.verdict.spans { lines.append("    \(s.text)") }
+        for s in t.withSpanTimecodes().verdict.spans {
+            if clock != nil, let a = s.startTimecode, let b = s.endTimecode {
+                lines.append("    \(s.text)  [\(a)-\(b)]")
+            } else {
+                lines.append("    \(s.text)")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -137,7 +137,9 @@ public final class SceneAnalyzer {
             thumbnails: thumbnails, voiceSegments: voiceResult.segments, settings: settings,
             faceUnavailable: faceUnavailable, voiceUnavailable: voiceResult.unavailable)
         analysis.frameRate = info.video?.frameRate
-        return analysis
+        // The camera's start timecode (tmcd track / timecode tag): spans and markers count on it.
+        return analysis.withSpanTimecodes(SourceTimecode(probedTimecode: info.timecode, frameRateFraction: info.video?.frameRateFraction,
+                                                         frameRate: info.video?.frameRate))
     }
 
     private func analyzeFaces(_ url: URL, duration: Double, progress: ((AnalysisProgress) -> Void)?) throws

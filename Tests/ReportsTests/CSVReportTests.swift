@@ -35,11 +35,21 @@ func parseCSV(_ text: String) -> [[String]] {
         let dir = root.appendingPathComponent("csv")
         let written = try CSVReportWriter().write(Fixtures.comparison(), to: dir)
         #expect(written.map(\.lastPathComponent) == [
-            "scene4_take1.frames.csv", "scene4_take1.segments.csv",
-            "scene4_take2.frames.csv", "scene4_take2.segments.csv",
-            "a<b>&\"c\".frames.csv", "a<b>&\"c\".segments.csv", "takes.csv",
+            "scene4_take1.frames.csv", "scene4_take1.segments.csv", "scene4_take1.spans.csv",
+            "scene4_take2.frames.csv", "scene4_take2.segments.csv", "scene4_take2.spans.csv",
+            "a<b>&\"c\".frames.csv", "a<b>&\"c\".segments.csv", "a<b>&\"c\".spans.csv", "takes.csv",
         ])
         for url in written { #expect(FileManager.default.fileExists(atPath: url.path)) }
+    }
+
+    @Test func spansOnTheSourceTimecode() throws {
+        var take = Fixtures.retakeTake()
+        take.sourceTimecode = SourceTimecode(start: try SMPTETimecode("01:02:03:04", rate: FrameRate(numerator: 25)), origin: .file)
+        let rows = parseCSV(try CSVReportWriter().spansCSV(take))
+        #expect(rows[0] == ["start", "end", "start_timecode", "end_timecode", "kind", "reason"])
+        // 12.4 s = frame 310 = 12:10 after 01:02:03:04 → 01:02:15:14; 18 s → 01:02:21:04.
+        #expect(rows[1] == ["12.400", "18.000", "01:02:15:14", "01:02:21:04", "RETAKE", take.verdict.spans[0].reason])
+        #expect(rows.count == 2)
     }
 
     @Test func framesHaveBoxLabelsAndTopEmotion() throws {

@@ -151,7 +151,7 @@ struct SceneAnalyzerTests {
         #expect(ranking.map(\.take) == [happy.take, whole.take])
         let dir = Repo.temporary("reports")
         let written = try ReportOutputs.write(TakeComparison(takes: [whole, happy], ranking: ranking), json: dir.appendingPathComponent("a.json").path,
-                                              csv: dir.path, html: dir.appendingPathComponent("a.html").path, markers: .edl, markersDir: dir.path, fps: 25)
+                                              csv: dir.path, html: dir.appendingPathComponent("a.html").path, markers: [.edl], markersDir: dir.path, fps: 25)
         #expect(written.count >= 6)
         let edl = try String(contentsOf: dir.appendingPathComponent("sample-take.retakes.edl"), encoding: .utf8)
         #expect(edl.contains("RETAKE") && edl.contains("FCM: NON-DROP FRAME"))

@@ -31,8 +31,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Write the analysis as JSON (one take: an object; several: {takes, ranking}); '-' for standard output.") var json: String?
     @Option(help: "Write per-frame and per-segment CSV tables into this folder.") var csv: String?
     @Option(help: "Write a self-contained HTML report.") var html: String?
-    @Option(help: "Export retake spans as markers: srt, vtt, edl or csv (one file per take, next to --markers-dir or the take).")
-    var markers: MarkerFormat?
+    @Option(help: "Export the spans as markers in editing formats, comma-separated: edl, xml (FCP 7: Premiere, Resolve), fcpxml (Final Cut Pro), otio, avid, srt, vtt, csv (<take>.retakes.<ext> each, in --markers-dir).")
+    var markers: String?
+    @Option(help: "The timecode of each take's first frame, HH:MM:SS:FF (HH:MM:SS;FF drop-frame), instead of the file's own (tmcd track / timecode tag).")
+    var startTimecode: String?
     @Option(help: "Folder for marker files (default: the current folder).") var markersDir: String?
     @Option(help: "Face frames sampled per second, or 'all'.") var faceFPS: String = "5"
     @Option(help: "Face-emotion model (default: the bundled Models/face-emotion.safetensors).") var faceModel: String?
@@ -49,6 +51,15 @@ struct AnalyzeCommand: ParsableCommand {
     func validate() throws {
         if faceFPS != "all", Double(faceFPS).map({ $0 > 0 && $0.isFinite }) != true {
             throw ValidationError("--face-fps must be a positive number or 'all', got '\(faceFPS)'")
+        }
+        if let markers {
+            do { _ = try MarkerFormat.list(markers) } catch { throw ValidationError("\(error)") }
+        }
+        if let startTimecode {
+            // The syntax now; the frame number is checked against each take's own rate once it is known.
+            do { _ = try SMPTETimecode(startTimecode, rate: FrameRate(numerator: 120)) } catch {
+                throw ValidationError("--start-timecode: \(error)")
+            }
         }
     }
 
@@ -69,6 +80,14 @@ struct AnalyzeCommand: ParsableCommand {
                     progress.update(label, fraction: p.fraction, detail: p.stage.rawValue, elapsed: Date().timeIntervalSince(started))
                 }
                 analysis.take = path
+                if let startTimecode {
+                    let rate = analysis.effectiveSourceTimecode.rate
+                    do {
+                        analysis = analysis.withSpanTimecodes(SourceTimecode(start: try SMPTETimecode(startTimecode, rate: rate), origin: .override))
+                    } catch {
+                        throw Failure("--start-timecode: \(error) (the take runs at \(rate))")
+                    }
+                }
                 results.append(analysis)
             } catch {
                 failures.append(AnalyzeRunner.oneLine(error, file: path))
@@ -109,9 +128,10 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func writeOutputs(_ c: TakeComparison) throws {
-        // Marker timecodes count frames at the (first) take's own rate, rounded (non-drop-frame).
+        // Marker files count on each take's own source timecode and rate; `fps` only covers a take without a rate.
         let fps = c.takes.compactMap(\.frameRate).first.map { Int($0.rounded()) } ?? 25
-        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: markers, markersDir: markersDir, fps: max(1, fps))
+        let formats = try markers.map { try MarkerFormat.list($0) } ?? []
+        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: formats, markersDir: markersDir, fps: max(1, fps))
         for url in written where json != "-" { FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8)) }
     }
 }
@@ -161,4 +181,3 @@ enum AnalyzeRunner {
     }
 }
 
-extension MarkerFormat: ExpressibleByArgument {}

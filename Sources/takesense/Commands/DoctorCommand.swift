@@ -4,11 +4,13 @@ import Torch
 
 typealias Engine = Torch
 
-/// `takesense doctor`: what the engine runs on, and which system packages are missing.
+/// `takesense doctor`: what the engine runs on, which system packages the main job needs (missing: exit 1)
+/// and which tools only the tests and benchmarks use (missing: reported, exit 0).
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check libtorch, threads, BLAS and the system packages TakeSense needs."
+        abstract: "Check libtorch, threads, BLAS, the system packages TakeSense needs and the tools the tests use.",
+        discussion: "Exit status 1 only when something `takesense analyze` needs is missing; tools used only by the tests and benchmarks are reported as optional."
     )
 
     @OptionGroup var engine: EngineOptions
@@ -25,38 +27,68 @@ struct DoctorCommand: ParsableCommand {
 
 struct SystemCheck {
     var text: String
+    /// Packages the main job needs that are not installed (doctor exits 1).
     var missing: [String]
+    /// Packages only the tests or benchmarks use that are not installed (reported; doctor exits 0).
+    var missingOptional: [String]
 
-    /// (what, apt package, files any of which proves it is installed)
+    /// What the build and `takesense analyze` need: (what, apt package, files any of which proves it is installed).
     static let requirements: [(String, String, [String])] = [
         ("libtorch (C++ library and headers)", "libtorch-dev", ["/usr/include/torch/csrc/api/include/torch/torch.h"]),
         ("OpenBLAS, OpenMP variant", "libopenblas0-openmp", ["/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3", "/usr/lib/aarch64-linux-gnu/openblas-openmp/libblas.so.3"]),
         ("FFmpeg libraries", "libavformat-dev", ["/usr/include/x86_64-linux-gnu/libavformat/avformat.h", "/usr/include/aarch64-linux-gnu/libavformat/avformat.h", "/usr/include/libavformat/avformat.h"]),
-        ("ffmpeg command (tests, benchmarks)", "ffmpeg", ["/usr/bin/ffmpeg"]),
         ("pkg-config", "pkg-config", ["/usr/bin/pkg-config"]),
         ("OpenCV libraries and headers (Haar face detector)", "libopencv-dev", ["/usr/include/opencv4/opencv2/objdetect.hpp"]),
         ("OpenCV Haar cascades", "opencv-data", ["/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"]),
     ]
 
-    static func run() throws -> SystemCheck {
+    /// Commands only the tests and benchmarks run: (what, apt package, command names any of which on PATH proves it).
+    /// Looked up on PATH (not at a fixed path), as the tests themselves find them.
+    static let optionalTools: [(String, String, [String])] = [
+        ("ffmpeg command (tests and benchmarks build their media with it)", "ffmpeg", ["ffmpeg"]),
+        ("Chromium (the HTML report screenshot test)", "chromium", ["chromium", "chromium-browser"]),
+        ("Python 3 (test fixtures, marker-file readers, benchmark references)", "python3", ["python3"]),
+    ]
+
+    static func run(path: String? = ProcessInfo.processInfo.environment["PATH"]) throws -> SystemCheck {
         var lines: [String] = []
         lines.append("libtorch      \(Torch.version)")
         lines.append("threads       \(Torch.threads) intra-op (cores: \(ProcessInfo.processInfo.activeProcessorCount))")
         let blas = try loadedBLAS()
         lines.append("BLAS          \(blas.name) (\(blas.path))")
         lines.append("CUDA          \(Torch.cudaAvailable ? "available" : "not available (CPU build)")")
+        lines.append("required by takesense analyze:")
         var missing: [String] = []
         for (what, package, paths) in requirements {
             let ok = paths.contains { FileManager.default.fileExists(atPath: $0) }
-            lines.append("\(ok ? "ok     " : "MISSING") \(what) [\(package)]")
+            lines.append("  \(ok ? "ok     " : "MISSING") \(what) [\(package)]")
             if !ok { missing.append(package) }
+        }
+        lines.append("optional, for tests and benchmarks only:")
+        var missingOptional: [String] = []
+        for (what, package, commands) in optionalTools {
+            let ok = commands.contains { onPath($0, path: path) != nil }
+            lines.append("  \(ok ? "ok     " : "absent ") \(what) [\(package)]")
+            if !ok { missingOptional.append(package) }
+        }
+        if !missingOptional.isEmpty {
+            lines.append("note: the main job runs without these; ./setup.sh test installs them (apt-get install \(missingOptional.joined(separator: " ")))")
         }
         if blas.name.contains("reference") {
             lines.append("warning: libtorch is using the reference BLAS, 10-40x slower: apt-get install libopenblas0-openmp")
         } else if blas.name.contains("pthread") {
             lines.append("warning: the pthread OpenBLAS fights libtorch's OpenMP threads; select the OpenMP one: update-alternatives --set libblas.so.3-$(uname -m)-linux-gnu /usr/lib/$(uname -m)-linux-gnu/openblas-openmp/libblas.so.3")
         }
-        return SystemCheck(text: lines.joined(separator: "\n"), missing: missing)
+        return SystemCheck(text: lines.joined(separator: "\n"), missing: missing, missingOptional: missingOptional)
+    }
+
+    /// The first executable `name` in the colon-separated `path`, like the shell's lookup.
+    static func onPath(_ name: String, path: String?) -> String? {
+        for dir in (path ?? "").split(separator: ":") where !dir.isEmpty {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
     }
 
     /// Which BLAS the process actually mapped, after making libtorch use it.
