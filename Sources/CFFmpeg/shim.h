@@ -30,6 +30,13 @@ static inline int ts_averror_enomem(void) { return AVERROR(ENOMEM); }
 static inline int ts_averror_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
 static inline int ts_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
 
+/// Whether every frame of the codec is a key frame (ProRes, DNxHD/HR, MJPEG, ...): AV_CODEC_PROP_INTRA_ONLY
+/// of its descriptor. Such streams can be decoded frame by frame, skipping any packet.
+static inline int ts_codec_is_intra_only(enum AVCodecID id) {
+    const AVCodecDescriptor *d = avcodec_descriptor_get(id);
+    return d != NULL && (d->props & AV_CODEC_PROP_INTRA_ONLY) != 0;
+}
+
 /// AV_NOPTS_VALUE: "no timestamp".
 static inline int64_t ts_nopts_value(void) { return AV_NOPTS_VALUE; }
 

@@ -291,18 +291,23 @@ public struct AnalysisSettings: Codable, Sendable, Equatable {
     public var detector: String
     /// Frames per second sampled for the face; nil = every frame.
     public var faceFPS: Double?
+    /// What the video decoder was allowed to skip: "needed" (frames the sampling does not use) or "all"
+    /// decoded; absent in analyses written before the option existed.
+    public var decode: String?
     /// How speech was found, e.g. "energy VAD (...)", or "whole track (study rule)".
     public var speech: String
     public var intended: String?
     public var policy: VerdictPolicy
 
     enum CodingKeys: String, CodingKey {
-        case detector, speech, intended, policy
+        case detector, decode, speech, intended, policy
         case faceModel = "face_model", voiceModel = "voice_model", faceFPS = "face_fps"
     }
 
-    public init(faceModel: String, voiceModel: String, detector: String, faceFPS: Double?, speech: String, intended: String?, policy: VerdictPolicy) {
+    public init(faceModel: String, voiceModel: String, detector: String, faceFPS: Double?, decode: String? = nil, speech: String,
+                intended: String?, policy: VerdictPolicy) {
         self.faceModel = faceModel
+        self.decode = decode
         self.voiceModel = voiceModel
         self.detector = detector
         self.faceFPS = faceFPS

@@ -62,6 +62,8 @@ public struct TakeFaceOptions: Sendable {
     public var frameSize: FrameSize
     /// Decoder threads (default: all cores).
     public var decoderThreads: Int?
+    /// `.needed`: the decoder skips frames the sampling will not use (`DecodeStrategy`); `.all`: every frame.
+    public var decode: DecodeMode = .needed
     /// Seconds between searches of the whole frame; in the sampled frames between them the detector
     /// only searches around the faces being tracked (`FaceDetecting.detect(in:near:)`), so new faces
     /// are found within this delay. 0: the whole frame every time.
@@ -183,7 +185,7 @@ public final class TakeFaceAnalyzer {
         let format: PixelFormat = options.crop?.format ?? .gray
         let sampling: FrameSampling = options.sampling == .infinity ? .all : .fps(options.sampling)
         let reader = try VideoReader(url: url, sampling: sampling, format: format, size: options.frameSize,
-                                     threads: options.decoderThreads)
+                                     threads: options.decoderThreads, decode: options.decode)
         let tracker = FaceTracker(configuration: options.tracker)
         var crops: [Int: [FaceCrop]] = [:]
         var withFaces = 0, maxFaces = 0

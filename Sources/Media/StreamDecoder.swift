@@ -27,6 +27,11 @@ final class StreamDecoder {
     private(set) var endedAtEndOfFile = false
     /// Byte position where demuxing ended.
     private(set) var endPosition: Int64 = 0
+    /// Decides, for each packet of the stream, whether it is decoded at all (nil: every packet). Only
+    /// safe for intra-only codecs, where no packet depends on another.
+    var packetFilter: ((UnsafeMutablePointer<AVPacket>) -> Bool)?
+    /// Packets left undecoded by `packetFilter`.
+    private(set) var skippedPackets = 0
 
     /// Consecutive demuxer errors tolerated before giving up (demuxers such as AVI/MPEG-TS resync).
     static let maxConsecutiveReadErrors = 64
@@ -88,6 +93,16 @@ final class StreamDecoder {
     }
 
     var stream: UnsafeMutablePointer<AVStream> { input.stream(streamIndex) }
+
+    /// Whether every frame of this stream's codec is a key frame (ProRes, DNxHD/HR, MJPEG, ...).
+    var isIntraOnly: Bool { ts_codec_is_intra_only(stream.pointee.codecpar.pointee.codec_id) != 0 }
+
+    /// Lets the decoder drop frames that no other frame references (non-reference B-frames of long-GOP
+    /// H.264/HEVC): they are never decoded, and the frames that are decoded are exact. Must be set
+    /// before the first packet.
+    func skipNonReferenceFrames() {
+        codecContext.pointee.skip_frame = AVDISCARD_NONREF
+    }
 
     /// The stream's time base in seconds per tick.
     var timeBase: Double {
@@ -186,6 +201,11 @@ final class StreamDecoder {
                 }
                 consecutiveReadErrors = 0
                 if Int(packet.pointee.stream_index) != streamIndex {
+                    av_packet_unref(packet)
+                    continue
+                }
+                if let packetFilter, !packetFilter(packet) {
+                    skippedPackets += 1
                     av_packet_unref(packet)
                     continue
                 }

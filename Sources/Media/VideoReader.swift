@@ -13,6 +13,30 @@ public enum FrameSampling: Codable, Sendable, Equatable, Hashable {
     case fps(Double)
 }
 
+/// How much of the video stream a `VideoReader` decodes when it samples frames by time.
+public enum DecodeMode: String, Codable, Sendable, CaseIterable {
+    /// Only what the sampling needs (the default): see `DecodeStrategy` for the rule.
+    case needed
+    /// Every frame, as the ffmpeg CLI does; the sampled frames are then exactly the frames on screen at
+    /// each instant.
+    case all
+}
+
+/// What a `VideoReader` actually decodes, chosen from the codec and the sampling rate.
+public enum DecodeStrategy: String, Codable, Sendable {
+    /// Every frame.
+    case all
+    /// Long-GOP streams (H.264, HEVC, ...) sampled at most at half the frame rate: frames that no
+    /// other frame references are not decoded (`AVDISCARD_NONREF`). For libx264's and libx265's default
+    /// GOPs that is about half the frames; a sampled instant then gets the latest *decoded* frame
+    /// before it (at most a few frames earlier: the same moment for emotion at 5 samples per second),
+    /// and its timestamp is that frame's own.
+    case skipNonReference = "skip-nonref"
+    /// Intra-only streams (ProRes, DNxHD/HR, MJPEG, ...): each packet is decoded only if its frame is
+    /// the one on screen at a sampled instant, so exactly the frames of `DecodeMode.all` come out.
+    case sampledFramesOnly = "sampled-only"
+}
+
 /// One decoded, converted video frame.
 public struct VideoFrame: Sendable, Equatable {
     /// Width in pixels (upright, after rotation and scaling).
@@ -87,6 +111,8 @@ public final class VideoReader {
     public let averageFrameRate: Double?
     /// Duration of the file in seconds, if known.
     public let duration: Double?
+    /// What is decoded (from `decode`, the codec and the sampling rate).
+    public let decodeStrategy: DecodeStrategy
 
     /// Frames skipped because they were damaged (rejected or flagged by the decoder).
     public var damagedFrames: Int { decoder.damaged }
@@ -94,6 +120,8 @@ public final class VideoReader {
     public var decodedFrames: Int { decoder.decodedFrames }
     /// Frames returned so far.
     public private(set) var returnedFrames = 0
+    /// Packets never decoded because their frame is not sampled (intra-only streams).
+    public var skippedPackets: Int { decoder.skippedPackets }
 
     private let input: InputFile
     private let decoder: StreamDecoder
@@ -119,9 +147,11 @@ public final class VideoReader {
     ///   - size: `.native`, `.exact(width:height:)` or `.fitWithin(maxDimension:)` (upright sizes).
     ///   - autorotate: apply the display-matrix rotation (phone clips come out upright), as the ffmpeg CLI does.
     ///   - threads: decoder threads; defaults to the number of cores.
+    ///   - decode: `.needed` lets a sampling reader skip frames it will not use (`DecodeStrategy`);
+    ///     `.all` decodes every frame.
     /// - Throws: `MediaError` (`.noVideoStream` for audio-only files).
     public init(url: URL, sampling: FrameSampling = .all, format: PixelFormat = .rgb, size: FrameSize = .native,
-                autorotate: Bool = true, threads: Int? = nil) throws {
+                autorotate: Bool = true, threads: Int? = nil, decode: DecodeMode = .needed) throws {
         self.url = url
         self.sampling = sampling
         self.format = format
@@ -161,9 +191,33 @@ public final class VideoReader {
         nominalFrameDuration = rate.map { 1 / $0 }
         duration = input.duration
         startTime = input.startTime
+        decodeStrategy = Self.strategy(decode: decode, sampling: sampling, frameRate: rate, intraOnly: decoder.isIntraOnly)
+        switch decodeStrategy {
+        case .all:
+            break
+        case .skipNonReference:
+            decoder.skipNonReferenceFrames()
+        case .sampledFramesOnly:
+            if case let .fps(samplingRate) = sampling {
+                var selector = SampledPacketSelector(rate: samplingRate, timeBase: decoder.timeBase, startTime: startTime,
+                                                     nominalFrameDuration: nominalFrameDuration, tolerance: tolerance)
+                decoder.packetFilter = { selector.wants($0) }
+            }
+        }
         guard let frame = av_frame_alloc() else { throw MediaError.unreadable(path, reason: "out of memory") }
         pending = frame
         truncation = input.truncation
+    }
+
+    /// The rule behind `DecodeStrategy`: nothing is skipped for `.all` sampling or `DecodeMode.all`;
+    /// intra-only codecs decode only sampled frames; other codecs skip non-reference frames when the
+    /// sampling leaves at least two frames per sampled instant (rate ≤ half the frame rate), so that a
+    /// skipped frame's neighbour is still within the sampling interval.
+    public static func strategy(decode: DecodeMode, sampling: FrameSampling, frameRate: Double?, intraOnly: Bool) -> DecodeStrategy {
+        guard decode == .needed, case let .fps(rate) = sampling else { return .all }
+        if intraOnly { return .sampledFramesOnly }
+        if let frameRate, rate <= frameRate / 2 { return .skipNonReference }
+        return .all
     }
 
     deinit {
@@ -295,5 +349,40 @@ public final class VideoReader {
         if let last = lastTimestamp, time < last { time = last }
         lastTimestamp = time
         return time
+    }
+}
+
+/// Chooses the packets of an intra-only stream that the timestamp sampling of `VideoReader` will use:
+/// a frame shown from t to t + d is used when a sampled instant k / rate falls in [t − tol, t + d − tol)
+/// (the reader's own rule: the latest frame at or before the instant). Packets without a timestamp or
+/// duration, and the first packet, are always decoded, so the reader's end-of-stream checks see frames.
+struct SampledPacketSelector {
+    let rate: Double
+    let timeBase: Double
+    let startTime: Double
+    let nominalFrameDuration: Double?
+    let tolerance: Double
+    private var seenFirst = false
+
+    init(rate: Double, timeBase: Double, startTime: Double, nominalFrameDuration: Double?, tolerance: Double) {
+        self.rate = rate
+        self.timeBase = timeBase
+        self.startTime = startTime
+        self.nominalFrameDuration = nominalFrameDuration
+        self.tolerance = tolerance
+    }
+
+    mutating func wants(_ packet: UnsafeMutablePointer<AVPacket>) -> Bool {
+        guard seenFirst else {
+            seenFirst = true
+            return true
+        }
+        let pts = packet.pointee.pts
+        guard pts != ts_nopts_value(), timeBase > 0 else { return true }
+        let start = Double(pts) * timeBase - startTime
+        let d = packet.pointee.duration > 0 ? Double(packet.pointee.duration) * timeBase : nominalFrameDuration
+        guard let d, d > 0 else { return true }
+        let instant = ((start - tolerance) * rate).rounded(.up) / rate
+        return instant < start + d - tolerance
     }
 }

@@ -32,6 +32,8 @@ public struct SceneAnalysisOptions: Sendable {
     /// 0.00 over FER2013 validation faces; `SceneAnalysisTests.cropMarginMatchesFER2013`), so crops frame
     /// faces as the face model's training pictures do.
     public var cropMargin: Double
+    /// What the video decoder may skip (see `DecodeMode`): `.needed` by default, `.all` decodes every frame.
+    public var decode: DecodeMode = .needed
 
     public init(faceFPS: Double? = 5, voiceRule: VoiceRule = .segments, vad: VoiceActivityDetector.Configuration = .init(),
                 policy: VerdictPolicy = .init(), intended: String? = nil, thumbnails: Int = 8, batchSize: Int = 16, cropMargin: Double = 0) {
@@ -129,7 +131,7 @@ public final class SceneAnalyzer {
 
         let settings = AnalysisSettings(
             faceModel: faceModelName, voiceModel: voiceModelName, detector: detector.name, faceFPS: options.faceFPS,
-            speech: options.voiceRule == .study ? "whole track, first 30 s (study rule)" : voiceJob.vad.description,
+            decode: options.decode.rawValue, speech: options.voiceRule == .study ? "whole track, first 30 s (study rule)" : voiceJob.vad.description,
             intended: options.intended, policy: options.policy)
         let assembler = TakeAssembler(labels: labels, policy: options.policy, intended: options.intended)
         var analysis = assembler.assemble(
@@ -146,7 +148,8 @@ public final class SceneAnalyzer {
         -> (frames: [FaceFrame], sampled: [Double], otherFaces: Int, thumbnails: [Thumbnail])
     {
         let cropper = FaceCropper(size: face.preprocessing.inputSize, margin: options.cropMargin, format: .gray)
-        let faceOptions = TakeFaceOptions(sampling: options.faceFPS ?? .infinity, crop: cropper)
+        var faceOptions = TakeFaceOptions(sampling: options.faceFPS ?? .infinity, crop: cropper)
+        faceOptions.decode = options.decode
         let analyzer = TakeFaceAnalyzer(detector: detector, options: faceOptions)
         var sampled: [Double] = []
         // Crops are classified in batches while the reader thread decodes the frames that follow.

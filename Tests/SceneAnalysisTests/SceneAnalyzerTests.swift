@@ -98,6 +98,26 @@ struct SceneAnalyzerTests {
         #expect(t.settings.speech.contains("study rule") && t.settings.faceFPS == nil)
     }
 
+    @Test("Decoding only what the face pass needs (H.264 with B-frames, ProRes) gives the verdict, emotions and probabilities of a full decode")
+    func decodeNeededMatchesAll() throws {
+        let prores = Repo.temporary("sample-prores.mov")
+        try Repo.ffmpeg(["-i", Repo.sample.path, "-t", "8", "-c:v", "prores_ks", "-profile:v", "0", "-c:a", "pcm_s16le", prores.path])
+        for take in [Repo.sample, prores] {
+            let all = try Shared.analyze(take) { $0.decode = .all }
+            let needed = try Shared.analyze(take)
+            #expect(all.settings.decode == "all" && needed.settings.decode == "needed")
+            #expect(needed.face.emotion == all.face.emotion && needed.voice.emotion == all.voice.emotion)
+            #expect(needed.verdict.decision == all.verdict.decision)
+            #expect(needed.face.frames.count == all.face.frames.count)
+            for (a, b) in zip(all.face.frames, needed.face.frames) {
+                // Same instant, the latest decoded frame at or before it (at most 3 frames = 0.12 s earlier).
+                #expect(b.t <= a.t + 1e-9 && a.t - b.t < 0.121, "\(take.lastPathComponent): \(b.t) for \(a.t)")
+                for (k, p) in a.probabilities { #expect(abs(p - (b.probabilities[k] ?? -1)) < 0.1, "\(k) at \(a.t)") }
+            }
+            for (k, p) in all.face.probabilities { #expect(abs(p - (needed.face.probabilities[k] ?? -1)) < 0.02) }
+        }
+    }
+
     @Test("No audio track, no face, no video track: analysed as far as possible and judged unsure, with the reason")
     func missingModalities() throws {
         let silent = Repo.temporary("silent.mp4")

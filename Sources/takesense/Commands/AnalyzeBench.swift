@@ -8,13 +8,14 @@ import SceneAnalysis
 struct AnalyzeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "takesense analyze end to end on a 60 s 1080p25 take with a face and speech, vs `ffmpeg -i take -f null -`.",
+        abstract: "takesense analyze end to end on a 60 s 1080p25 take with a face and speech (H.264, HEVC, ProRes, DNxHR), vs `ffmpeg -i take -f null -`.",
         discussion: """
         Generates (unless --take is given) a 60 s 1920x1080 25 fps H.264 take with AAC sound with the ffmpeg CLI: a \
         FER2013 face (360 px) moving over testsrc2 (as `bench media`) and 16 RAVDESS utterances of actor 20 back to \
-        back (about 60 s of speech with pauses). Rounds alternate ffmpeg's full decode (video and audio) and \
-        TakeSense's analysis with default settings (models loaded once, before timing); the best round of each is \
-        kept, and the per-round ratios are printed. Peak resident memory is TakeSense's own (VmHWM, reset before each \
+        back (about 60 s of speech with pauses), and transcodes it to HEVC, ProRes 422 and DNxHR SQ (--codecs). For each \
+        codec, rounds run ffmpeg's full decode (video and audio), `ffmpeg -skip_frame noref` (the decoder's own \
+        non-reference skipping), TakeSense's analysis with default settings (decoding only what the face pass needs) and \
+        with --decode all, in rotating order (models loaded once, before timing); the best round of each is kept. Peak resident memory is TakeSense's own (VmHWM, reset before each \
         run, models included). With --long-minutes N a take N minutes long (the 60 s one repeated) runs once each way.
         """
     )
@@ -27,6 +28,16 @@ struct AnalyzeBench: ParsableCommand {
     @Option(help: "Alternating rounds.") var rounds = 3
     @Option(help: "Also run a take this many minutes long (0: skip).") var longMinutes = 10
     @Option(help: "Where generated takes go (kept; reused when present).") var workDir = ".build-bench/analyze"
+    @Option(help: "Codecs of the 60 s take, comma-separated: h264 (libx264 default GOP, with B-frames), hevc, prores (422), dnxhr (SQ).")
+    var codecs = "h264,hevc,prores,dnxhr"
+
+    /// ffmpeg video settings that turn the generated H.264 take into each codec (sound copied).
+    static let transcodes: [String: [String]] = [
+        "h264": [],
+        "hevc": ["-c:v", "libx265", "-preset", "fast", "-crf", "26", "-pix_fmt", "yuv420p", "-tag:v", "hvc1", "-x265-params", "log-level=error"],
+        "prores": ["-c:v", "prores_ks", "-profile:v", "2", "-pix_fmt", "yuv422p10le"],
+        "dnxhr": ["-c:v", "dnxhd", "-profile:v", "dnxhr_sq", "-pix_fmt", "yuv422p"],
+    ]
 
     func run() throws {
         try engine.apply()
@@ -59,56 +70,99 @@ struct AnalyzeBench: ParsableCommand {
                 _ = try runFFmpeg(args)
             }
         }
+        var takes: [(name: String, url: URL)] = []
+        for codec in codecs.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            guard let recipe = Self.transcodes[codec] else {
+                throw Failure("--codecs: unknown codec '\(codec)' (\(Self.transcodes.keys.sorted().joined(separator: ", ")))")
+            }
+            if recipe.isEmpty { takes.append((codec, takeURL)); continue }
+            let url = dir.appendingPathComponent("take-60s-1080p25-speech-\(codec).\(codec == "hevc" ? "mp4" : "mov")")
+            if !fm.fileExists(atPath: url.path) {
+                print("generating \(url.path) ...")
+                _ = try runFFmpeg(["-i", takeURL.path] + recipe + ["-c:a", "copy", url.path])
+            }
+            takes.append((codec, url))
+        }
         resetPeakMemory()
         let analyzer = try AnalyzeRunner.makeAnalyzer(faceModel: nil, voiceModel: nil, detection: detection, options: .init())
         let modelsPeak = peakMemoryMiB()
         print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset"); "
-              + "default settings (5 fps, \(detection.detector.rawValue), voice-activity segments); best of \(rounds) alternating rounds; models loaded: \(f1(modelsPeak)) MiB")
+              + "default settings (5 fps, \(detection.detector.rawValue), voice-activity segments); best of \(rounds) rounds, the four runs "
+              + "of a round in rotating order; models loaded: \(f1(modelsPeak)) MiB")
 
-        func ours(_ url: URL) throws -> (seconds: Double, cpu: Double, peak: Double, result: TakeAnalysis) {
+        func ours(_ url: URL, decode: DecodeMode) throws -> (seconds: Double, cpu: Double, peak: Double, result: TakeAnalysis) {
+            analyzer.options.decode = decode
             resetPeakMemory()
             let t0 = now(), c0 = cpuSeconds()
             let r = try analyzer.analyze(url)
             return (now() - t0, cpuSeconds() - c0, peakMemoryMiB(), r)
         }
-        var best = (ffmpeg: Double.infinity, ffmpegCPU: Double.infinity, ours: Double.infinity, oursCPU: Double.infinity, peak: 0.0)
+        struct Best {
+            var full = Double.infinity, fullCPU = Double.infinity, noref = Double.infinity
+            var needed = Double.infinity, neededCPU = Double.infinity, all = Double.infinity
+            var peak = 0.0
+        }
+        var rows: [(name: String, best: Best, needed: TakeAnalysis?, all: TakeAnalysis?)] = []
         var ratios: [Double] = []
-        var last: TakeAnalysis?
-        for round in 0..<max(1, rounds) {
-            var pair = (ffmpeg: 0.0, ours: 0.0)
-            for step in (round % 2 == 0 ? [0, 1] : [1, 0]) {
-                if step == 0 {
-                    let f = try runFFmpeg(["-i", takeURL.path, "-f", "null", "-"])
-                    pair.ffmpeg = f.seconds
-                    best.ffmpeg = min(best.ffmpeg, f.seconds)
-                    best.ffmpegCPU = min(best.ffmpegCPU, f.cpu)
-                } else {
-                    let r = try ours(takeURL)
-                    pair.ours = r.seconds
-                    best.ours = min(best.ours, r.seconds)
-                    best.oursCPU = min(best.oursCPU, r.cpu)
-                    best.peak = max(best.peak, r.peak)
-                    last = r.result
+        for take in takes {
+            var best = Best()
+            var lastNeeded: TakeAnalysis?, lastAll: TakeAnalysis?
+            for round in 0..<max(1, rounds) {
+                var pair = (full: 0.0, needed: 0.0)
+                for k in 0..<4 {
+                    switch (k + round) % 4 {
+                    case 0:
+                        let f = try runFFmpeg(["-i", take.url.path, "-f", "null", "-"])
+                        pair.full = f.seconds
+                        best.full = min(best.full, f.seconds)
+                        best.fullCPU = min(best.fullCPU, f.cpu)
+                    case 1:
+                        best.noref = min(best.noref, try runFFmpeg(["-skip_frame", "noref", "-i", take.url.path, "-f", "null", "-"]).seconds)
+                    case 2:
+                        let r = try ours(take.url, decode: .needed)
+                        pair.needed = r.seconds
+                        best.needed = min(best.needed, r.seconds)
+                        best.neededCPU = min(best.neededCPU, r.cpu)
+                        best.peak = max(best.peak, r.peak)
+                        lastNeeded = r.result
+                    default:
+                        let r = try ours(take.url, decode: .all)
+                        best.all = min(best.all, r.seconds)
+                        best.peak = max(best.peak, r.peak)
+                        lastAll = r.result
+                    }
                 }
+                if take.name == "h264" { ratios.append(pair.needed / pair.full) }
+                print("  \(take.name) round \(round + 1): ffmpeg \(f2(pair.full)) s, TakeSense analyze \(f2(pair.needed)) s (ratio \(f2(pair.needed / pair.full)))")
             }
-            ratios.append(pair.ours / pair.ffmpeg)
-            print("  round \(round + 1): ffmpeg \(f2(pair.ffmpeg)) s, TakeSense analyze \(f2(pair.ours)) s (ratio \(f2(pair.ours / pair.ffmpeg)))")
+            rows.append((take.name, best, lastNeeded, lastAll))
         }
         print("")
-        print("| take | ffmpeg -f null: wall (s) | CPU (s) | takesense analyze: wall (s) | CPU (s) | wall ratio | CPU ratio | peak RSS (MiB) | face frames | speech segments | verdict |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-        func row(_ name: String, _ fw: Double, _ fc: Double, _ ow: Double, _ oc: Double, _ peak: Double, _ r: TakeAnalysis) {
-            print("| \(name) | \(f2(fw)) | \(f2(fc)) | \(f2(ow)) | \(f2(oc)) | \(f2(ow / fw)) | \(f2(oc / fc)) | \(f1(peak)) | \(r.face.frames.count)/\(r.face.sampledFrames) | \(r.voice.segments.count) | \(r.verdict.decision.rawValue) |")
+        print("| 60 s 1080p25 take | ffmpeg -f null: wall (s) | CPU (s) | ffmpeg -skip_frame noref: wall (s) | analyze: wall (s) | CPU (s) "
+              + "| **vs full decode** | vs noref decode | analyze --decode all: wall (s) | vs full decode | peak RSS (MiB) | face frames | verdict (all) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for row in rows {
+            let b = row.best
+            let frames = row.needed.map { "\($0.face.frames.count)/\($0.face.sampledFrames)" } ?? "-"
+            let verdict = "\(row.needed?.verdict.decision.rawValue ?? "-") (\(row.all?.verdict.decision.rawValue ?? "-"))"
+            print("| \(row.name) | \(f2(b.full)) | \(f2(b.fullCPU)) | \(f2(b.noref)) | \(f2(b.needed)) | \(f2(b.neededCPU)) | **\(f2(b.needed / b.full))** "
+                  + "| \(f2(b.needed / b.noref)) | \(f2(b.all)) | \(f2(b.all / b.full)) | \(f1(b.peak)) | \(frames) | \(verdict) |")
         }
-        if let r = last { row("60 s 1080p25", best.ffmpeg, best.ffmpegCPU, best.ours, best.oursCPU, best.peak, r) }
         if longMinutes > 0 {
             let long = try repeatedTake(takeURL, minutes: longMinutes, to: dir.appendingPathComponent("take-\(longMinutes)min-1080p25-speech.mp4"))
             let f = try runFFmpeg(["-i", long.path, "-f", "null", "-"])
-            let r = try ours(long)
-            row("\(longMinutes) min 1080p25", f.seconds, f.cpu, r.seconds, r.cpu, r.peak, r.result)
+            let r = try ours(long, decode: .needed)
+            print("")
+            print("| take | ffmpeg -f null: wall (s) | CPU (s) | analyze: wall (s) | CPU (s) | wall ratio | CPU ratio | peak RSS (MiB) | face frames | speech segments | verdict |")
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+            print("| \(longMinutes) min 1080p25 H.264 | \(f2(f.seconds)) | \(f2(f.cpu)) | \(f2(r.seconds)) | \(f2(r.cpu)) | \(f2(r.seconds / f.seconds)) "
+                  + "| \(f2(r.cpu / f.cpu)) | \(f1(r.peak)) | \(r.result.face.frames.count)/\(r.result.face.sampledFrames) | \(r.result.voice.segments.count) "
+                  + "| \(r.result.verdict.decision.rawValue) |")
         }
         let sorted = ratios.sorted()
         print("")
-        print("Per-round wall ratios (same round): \(ratios.map(f2).joined(separator: ", ")); median \(f2(sorted[sorted.count / 2]))")
+        if !sorted.isEmpty {
+            print("H.264 per-round wall ratios (same round): \(ratios.map(f2).joined(separator: ", ")); median \(f2(sorted[sorted.count / 2]))")
+        }
     }
 }

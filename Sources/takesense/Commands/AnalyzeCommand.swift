@@ -37,6 +37,8 @@ struct AnalyzeCommand: ParsableCommand {
     var startTimecode: String?
     @Option(help: "Folder for marker files (default: the current folder).") var markersDir: String?
     @Option(help: "Face frames sampled per second, or 'all'.") var faceFPS: String = "5"
+    @Option(help: "needed (default: the decoder skips frames the face sampling does not use) or all (decode every frame).")
+    var decode: DecodeMode = .needed
     @Option(help: "Face-emotion model (default: the bundled Models/face-emotion.safetensors).") var faceModel: String?
     @Option(help: "Voice-emotion model (default: the bundled Models/voice-emotion.safetensors).") var voiceModel: String?
     @Option(help: "segments (voice-activity detection, default) or study (whole track, first 30 s).") var voiceRule: VoiceRule = .segments
@@ -123,8 +125,10 @@ struct AnalyzeCommand: ParsableCommand {
             guard e.isKnown else { throw Failure("--intended: unknown emotion '\(intended)'") }
             intendedName = e.rawValue
         }
-        return SceneAnalysisOptions(faceFPS: faceFPS == "all" ? nil : Double(faceFPS), voiceRule: voiceRule, policy: policy,
-                                    intended: intendedName)
+        var options = SceneAnalysisOptions(faceFPS: faceFPS == "all" ? nil : Double(faceFPS), voiceRule: voiceRule, policy: policy,
+                                           intended: intendedName)
+        options.decode = decode
+        return options
     }
 
     func writeOutputs(_ c: TakeComparison) throws {
@@ -137,6 +141,7 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 extension VoiceRule: ExpressibleByArgument {}
+extension DecodeMode: ExpressibleByArgument {}
 
 /// Building the analyzer from the bundled or given models; used by `analyze`, `correlate` and the benchmarks.
 enum AnalyzeRunner {
