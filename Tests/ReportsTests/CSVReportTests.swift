@@ -69,7 +69,8 @@ func parseCSV(_ text: String) -> [[String]] {
         #expect(second[5] == "0.6400" && second[6] == "sad")
         #expect(second[11] == "happy" && second[12] == "1.0000" && second[13] == "false")
         let score = try #require(Double(second[14]))
-        #expect(score < VerdictPolicy().spanBelow)
+        #expect(score < 0.72)  // 1 − JSD of a happy face over a sad voice
+        #expect(take.verdict.spans.contains { $0.start == 12.4 && $0.end == 18 })
     }
 
     @Test func segmentWithoutFaceLeavesFaceColumnsEmpty() throws {
