@@ -55,7 +55,12 @@ public enum ReasonConsistency {
     static func check(_ text: String, labels: [String], face: EmotionProbabilities, voice: EmotionProbabilities,
                       probability: Double?, affect: AffectAgreement?) -> [String] {
         var out: [String] = []
-        func same(_ shown: Double, _ actual: Double?) -> Bool { actual.map { abs($0 - shown) <= 0.0051 } ?? false }
+        // A number shown with d decimals is the value rounded to d decimals (half a unit, plus float slack).
+        func same(_ shown: some StringProtocol, _ actual: Double?) -> Bool {
+            guard let value = Double(String(shown)), let actual else { return false }
+            let decimals = shown.split(separator: ".").last.map(\.count) ?? 0
+            return abs(actual - value) <= 0.5 * pow(10, -Double(decimals)) + 1e-9
+        }
         // Comparisons.
         for m in text.matches(of: /(\d+\.\d+) (<|≥) (\d+\.\d+)/) {
             let a = Double(m.1)!, b = Double(m.3)!
@@ -65,7 +70,7 @@ public enum ReasonConsistency {
             let a = Double(m.1)!, lo = Double(m.2)!, hi = Double(m.3)!
             if !(a >= lo && a <= hi) { out.append("\"\(m.0)\" is false") }
         }
-        for m in text.matches(of: /P\(same emotion\) (\d+\.\d+)/) where !same(Double(m.1)!, probability) {
+        for m in text.matches(of: /P\(same emotion\) (\d+\.\d+)/) where !same(m.1, probability) {
             out.append("P(same emotion) \(m.1) but the probability is \(probability.map { String(format: "%.3f", $0) } ?? "none")")
         }
         // Walk the words: "face"/"voice" set the modality, "valence"/"arousal" the axis; an emotion followed by a
@@ -79,16 +84,16 @@ public enum ReasonConsistency {
             if t == ";" { axis = nil }
             if t == "face" || t == "voice" {
                 modality = t
-                if let n = nextNumber, let axis, tokens[k + 1].hasPrefix("+") || tokens[k + 1].hasPrefix("-") {
+                if nextNumber != nil, let axis, tokens[k + 1].hasPrefix("+") || tokens[k + 1].hasPrefix("-") {
                     let point = t == "face" ? affect?.face : affect?.voice
                     let actual = axis == "valence" ? point?.valence : point?.arousal
-                    if !same(n, actual) { out.append("\(t) \(axis) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")") }
+                    if !same(tokens[k + 1], actual) { out.append("\(t) \(axis) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")") }
                 }
             }
             if t == "valence" || t == "arousal" { axis = t }
-            if labels.contains(t), let n = nextNumber, let modality {
+            if labels.contains(t), nextNumber != nil, let modality {
                 let actual = (modality == "face" ? face : voice)[t]
-                if !same(n, actual) { out.append("\(modality) \(t) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")") }
+                if !same(tokens[k + 1], actual) { out.append("\(modality) \(t) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")") }
             }
         }
         return out

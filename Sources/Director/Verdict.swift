@@ -29,8 +29,9 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     /// (``CongruenceProbability``), fit on the calibration half of the benchmark.
     public var probabilityWeights: [Double]
 
-    /// The calibrated weights (see the README, "Calibration").
-    public static let calibratedWeights: [Double] = CongruenceProbability.bayesWeights(labels: 5)
+    /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"): the
+    /// valence/arousal gaps got weights near 0 and did not raise the ROC AUC, so they are left at 0.
+    public static let calibratedWeights: [Double] = [1.586, 1.161, 0, 0]
 
     enum CodingKeys: String, CodingKey {
         case minFaceCoverage = "min_face_coverage", minSpeechSeconds = "min_speech_seconds", minConfidence = "min_confidence"
@@ -40,7 +41,7 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
-                retakeBelow: Double = 0.5, keepAbove: Double = 0.5, spanBelow: Double = 0.3, maxSpanShare: Double = 0.3,
+                retakeBelow: Double = 0.404, keepAbove: Double = 0.503, spanBelow: Double = 0.404, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
                 probabilityWeights: [Double] = VerdictPolicy.calibratedWeights) {
         self.minFaceCoverage = minFaceCoverage
@@ -264,27 +265,28 @@ public struct TakeAssembler: Sendable {
             }
         }
         if p < policy.retakeBelow {
-            retake.append(String(format: "face and voice probably express different emotions: P(same emotion) %.2f < %.2f; ", p, policy.retakeBelow)
+            retake.append("face and voice probably express different emotions: P(same emotion) \(Self.compared(p, "<", policy.retakeBelow)); "
                           + reading + (axes.isEmpty ? "" : "; " + axes))
         }
         let keepFrom = max(policy.keepAbove, policy.retakeBelow)
         let spanSeconds = spans.reduce(0) { $0 + ($1.end - $1.start) }
-        if retake.isEmpty, p >= keepFrom, voice.speechSeconds > 0, spanSeconds / voice.speechSeconds > policy.maxSpanShare {
-            retake.append(String(format: "face and voice part ways over %.0f%% of the speech (%d span%@ with P(same emotion) below %.2f), although the take as a whole reaches P(same emotion) %.2f",
+        // Spans decide even when the take as a whole sits in the unsure band: a stretch that clearly parts ways is a retake.
+        if retake.isEmpty, voice.speechSeconds > 0, spanSeconds / voice.speechSeconds > policy.maxSpanShare {
+            retake.append(String(format: "face and voice part ways over %.0f%% of the speech (%d span%@ with P(same emotion) below %.3f), although the take as a whole reaches P(same emotion) %.3f",
                                  100 * spanSeconds / voice.speechSeconds, spans.count, spans.count == 1 ? "" : "s", policy.spanBelow, p))
         }
         if !retake.isEmpty { return Verdict(decision: .retake, reasons: retake, spans: spans) }
         if p < keepFrom {
-            var why = String(format: "the evidence does not decide: P(same emotion) %.2f is between %.2f and %.2f; ", p, policy.retakeBelow, keepFrom) + reading
+            var why = "the evidence does not decide: P(same emotion) \(Self.between(p, policy.retakeBelow, keepFrom)); " + reading
             if !axes.isEmpty { why += "; " + axes }
             return Verdict(decision: .unsure, reasons: [why], spans: spans)
         }
         var keep: String
         if f.label == v.label {
-            keep = String(format: "face and voice both read %@ (face %@ %.2f, voice %@ %.2f); P(same emotion) %.2f ≥ %.2f",
-                          f.label, f.label, f.probability, v.label, v.probability, p, keepFrom)
+            keep = String(format: "face and voice both read %@ (face %@ %.2f, voice %@ %.2f); P(same emotion) ",
+                          f.label, f.label, f.probability, v.label, v.probability) + Self.compared(p, "≥", keepFrom)
         } else {
-            keep = String(format: "despite different top emotions, P(same emotion) %.2f ≥ %.2f", p, keepFrom)
+            keep = "despite different top emotions, P(same emotion) " + Self.compared(p, "≥", keepFrom)
             if let a = c.affect { keep += "; " + sharedAffectText(a) }
             keep += "; " + reading
         }
@@ -292,6 +294,25 @@ public struct TakeAssembler: Sendable {
         var reasons = [keep]
         if !spans.isEmpty { reasons.append("\(spans.count) short span\(spans.count == 1 ? "" : "s") to check: see the spans") }
         return Verdict(decision: .keep, reasons: reasons, spans: spans)
+    }
+
+    /// "0.398 < 0.404": a probability against a threshold with enough decimals (3 or more) that the shown
+    /// numbers bear the comparison out.
+    static func compared(_ p: Double, _ op: String, _ t: Double) -> String {
+        for d in 3...8 {
+            let a = String(format: "%.\(d)f", p), b = String(format: "%.\(d)f", t)
+            if a != b || d == 8 { return "\(a) \(op) \(b)" }
+        }
+        return ""
+    }
+
+    /// "0.452 is between 0.404 and 0.503", with enough decimals to show it.
+    static func between(_ p: Double, _ lo: Double, _ hi: Double) -> String {
+        for d in 3...8 {
+            let a = String(format: "%.\(d)f", p), l = String(format: "%.\(d)f", lo), h = String(format: "%.\(d)f", hi)
+            if (a != l || p == lo) && a != h || d == 8 { return "\(a) is between \(l) and \(h)" }
+        }
+        return ""
     }
 
     /// "the face reads happy (0.81), the voice is split between neutral 0.29 and fear 0.27".

@@ -189,7 +189,7 @@ public struct HTMLReportWriter: ResultWriting {
         if let p = t.congruence.probability {
             let policy = t.settings.policy
             facts.append(Fact(label: "Same emotion", value: "P = \(SVG.p(p))",
-                              note: String(format: "keep from %.2f, retake below %.2f", max(policy.keepAbove, policy.retakeBelow), policy.retakeBelow)))
+                              note: String(format: "keep from %.3f, retake below %.3f", max(policy.keepAbove, policy.retakeBelow), policy.retakeBelow)))
         }
         if let score = t.congruence.score {
             let agree = t.congruence.agree.map { $0 ? "top emotions agree" : "top emotions differ" }
@@ -233,7 +233,7 @@ public struct HTMLReportWriter: ResultWriting {
         if t.face.otherFaces > 0 { out.append(Setting(label: "Other faces", value: "\(t.face.otherFaces) tracked, not classified")) }
         let p = s.policy
         out.append(Setting(label: "Thresholds", value: String(
-            format: "retake below P(same emotion) %.2f, keep from %.2f (unsure between); spans below %.2f; at most %.0f%% of speech in spans; face in ≥ %.0f%% of frames; ≥ %.1f s of speech; valence/arousal agree within %.2f",
+            format: "retake below P(same emotion) %.3f, keep from %.3f (unsure between); spans below %.3f; at most %.0f%% of speech in spans; face in ≥ %.0f%% of frames; ≥ %.1f s of speech; valence/arousal agree within %.2f",
             p.retakeBelow, max(p.keepAbove, p.retakeBelow), p.spanBelow, p.maxSpanShare * 100, p.minFaceCoverage * 100, p.minSpeechSeconds, p.axisTolerance)))
         return out
     }

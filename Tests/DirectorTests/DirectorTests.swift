@@ -97,7 +97,7 @@ struct VerdictTests {
         #expect(t.verdict.decision == .retake)
         #expect(t.congruence.agree == false)
         let p = try! #require(t.congruence.probability)
-        #expect(t.verdict.reasons[0] == String(format: "retake: face and voice probably express different emotions: P(same emotion) %.2f < 0.50; ", p)
+        #expect(t.verdict.reasons[0] == String(format: "retake: face and voice probably express different emotions: P(same emotion) %.3f < 0.500; ", p)
             + "the face reads happy (0.71), the voice reads sad (0.64); valence disagrees (face +0.17 positive, voice -0.35 negative)")
         #expect(t.verdict.spans.count == 1)
         #expect(t.verdict.spans[0].text.hasPrefix(String(format: "00:12.4-00:18.0: P(same emotion) %.2f; the face reads happy (0.71), the voice reads sad (0.64)", p)))
@@ -134,7 +134,7 @@ struct VerdictTests {
                      policy: VerdictPolicy(retakeBelow: 0.1, keepAbove: 0.95, spanBelow: 0.05))
         #expect(t.verdict.decision == .unsure)
         #expect(t.verdict.reasons[0].hasPrefix("unsure: the evidence does not decide: P(same emotion) "))
-        #expect(t.verdict.reasons[0].contains(" is between 0.10 and 0.95; "))
+        #expect(t.verdict.reasons[0].contains(" is between 0.100 and 0.950; "))
         #expect(ReasonConsistency.problems(t).isEmpty)
     }
 
@@ -219,6 +219,9 @@ struct VerdictTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(VerdictPolicy.self, from: Data(#"{"min_confidence": -1}"#.utf8)) }
         let round = try JSONDecoder().decode(VerdictPolicy.self, from: JSONEncoder().encode(VerdictPolicy(retakeBelow: 0.42)))
         #expect(round.retakeBelow == 0.42)
+        let w = try JSONDecoder().decode(VerdictPolicy.self, from: Data(#"{"probability_weights": [0.5, 2, -1, 0], "keep_above": 0.7}"#.utf8))
+        #expect(w.probabilityWeights == [0.5, 2, -1, 0] && w.keepAbove == 0.7 && w.retakeBelow == VerdictPolicy().retakeBelow)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(VerdictPolicy.self, from: Data(#"{"probability_weights": [1, 2]}"#.utf8)) }
     }
 
     @Test("Ranking: keep, retake, unsure; within them intent first, then congruence; one reason per take")

@@ -85,7 +85,7 @@ func tagBalanceProblem(_ html: String) -> String? {
         let html = try HTMLReportWriter().render(comparison)
         #expect(tagBalanceProblem(html) == nil)
         #expect(html.contains("id=\"ranking\""))
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2 * comparison.takes.count)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3 * comparison.takes.count)  // timeline, bars, circumplex
         for (i, _) in comparison.takes.enumerated() {
             #expect(html.contains("<a href=\"#take-\(i + 1)\">"))
             #expect(html.contains("<section class=\"panel take\" id=\"take-\(i + 1)\">"))
