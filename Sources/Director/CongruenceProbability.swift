@@ -59,19 +59,34 @@ public struct CongruenceFeatures: Sendable, Equatable {
 /// With K equally likely emotions and half the takes congruent a priori, Bayes gives
 /// P(same) = σ(log(K − 1) + logit(match)) when the two distributions are calibrated posteriors; the default
 /// model generalises that to σ(w · [1, logit(match), valence gap, arousal gap]) with weights fit by logistic
-/// regression on the calibration half of `takesense bench congruence` (policy key `probability_weights`).
+/// regression on the calibration half of `takesense bench congruence` (policy key `probability_weights`), after
+/// take-level temperatures (policy keys `face_temperature`, `voice_temperature`) fit there by log-loss.
 public enum CongruenceProbability {
     /// The features of a face and a voice distribution over `labels`; the confusion priors, when given,
     /// turn each model's output into a posterior over the true emotion first.
+    /// The temperatures, when not 1, first rescale each distribution as softmax(log p / T) (T < 1 sharpens).
     public static func features(face: EmotionProbabilities, voice: EmotionProbabilities, labels: [String],
-                                faceConfusion: ConfusionPrior? = nil, voiceConfusion: ConfusionPrior? = nil) -> CongruenceFeatures? {
+                                faceConfusion: ConfusionPrior? = nil, voiceConfusion: ConfusionPrior? = nil,
+                                faceTemperature: Double = 1, voiceTemperature: Double = 1) -> CongruenceFeatures? {
         guard var f = Distributions.normalised(face, over: labels), var v = Distributions.normalised(voice, over: labels) else { return nil }
+        f = tempered(f, faceTemperature)
+        v = tempered(v, voiceTemperature)
         if let faceConfusion { f = faceConfusion.posterior(f, over: labels) }
         if let voiceConfusion { v = voiceConfusion.posterior(v, over: labels) }
         let match = zip(f, v).reduce(0) { $0 + $1.0 * $1.1 }
         let fp = Circumplex.point(Distributions.dictionary(f, labels: labels)) ?? AffectPoint(valence: 0, arousal: 0)
         let vp = Circumplex.point(Distributions.dictionary(v, labels: labels)) ?? AffectPoint(valence: 0, arousal: 0)
         return CongruenceFeatures(match: match, valenceGap: abs(fp.valence - vp.valence), arousalGap: abs(fp.arousal - vp.arousal))
+    }
+
+    /// softmax(log p / t): p^(1/t) renormalised (p unchanged for t = 1 or t ≤ 0).
+    public static func tempered(_ p: [Double], _ t: Double) -> [Double] {
+        guard t > 0, t != 1 else { return p }
+        let m = p.max() ?? 0
+        guard m > 0 else { return p }
+        let q = p.map { $0 > 0 ? pow($0 / m, 1 / t) : 0 }
+        let s = q.reduce(0, +)
+        return q.map { $0 / s }
     }
 
     /// σ(w · features.vector); `weights` has four entries.

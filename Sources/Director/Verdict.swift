@@ -29,21 +29,29 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     /// (``CongruenceProbability``), fit on the calibration half of the benchmark.
     public var probabilityWeights: [Double]
 
-    /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"): the
-    /// valence/arousal gaps got weights near 0 and did not raise the ROC AUC, so they are left at 0.
-    public static let calibratedWeights: [Double] = [1.586, 1.161, 0, 0]
+    /// Take-level temperatures of the face and voice distributions before the match (softmax(log p / T)); 1 = as is.
+    public var faceTemperature: Double
+    public var voiceTemperature: Double
+
+    /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"), on
+    /// distributions rescaled by the temperatures fit there: the valence/arousal gaps got weights near 0 and did
+    /// not raise the ROC AUC, so they are left at 0.
+    public static let calibratedWeights: [Double] = [1.155, 0.814, 0, 0]
 
     enum CodingKeys: String, CodingKey {
         case minFaceCoverage = "min_face_coverage", minSpeechSeconds = "min_speech_seconds", minConfidence = "min_confidence"
         case retakeBelow = "retake_below", keepAbove = "keep_above", spanBelow = "span_below", maxSpanShare = "max_span_share"
         case minSegmentFaceCoverage = "min_segment_face_coverage", intentMin = "intent_min"
         case axisTolerance = "axis_tolerance", probabilityWeights = "probability_weights"
+        case faceTemperature = "face_temperature", voiceTemperature = "voice_temperature"
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
-                retakeBelow: Double = 0.404, keepAbove: Double = 0.503, spanBelow: Double = 0.404, maxSpanShare: Double = 0.3,
+                retakeBelow: Double = 0.453, keepAbove: Double = 0.531, spanBelow: Double = 0.453, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
-                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights) {
+                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.457, voiceTemperature: Double = 1.022) {
+        self.faceTemperature = faceTemperature
+        self.voiceTemperature = voiceTemperature
         self.minFaceCoverage = minFaceCoverage
         self.minSpeechSeconds = minSpeechSeconds
         self.minConfidence = minConfidence
@@ -68,6 +76,11 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
             }
             return x
         }
+        func t(_ k: CodingKeys, _ def: Double) throws -> Double {
+            let x = try v(k, def)
+            guard x > 0 else { throw DecodingError.dataCorruptedError(forKey: k, in: c, debugDescription: "\(k.rawValue) must be a positive number") }
+            return x
+        }
         var weights = d.probabilityWeights
         if let w = try c.decodeIfPresent([Double].self, forKey: .probabilityWeights) {
             guard w.count == 4, w.allSatisfy(\.isFinite) else {
@@ -80,7 +93,8 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
                   minConfidence: try v(.minConfidence, d.minConfidence), retakeBelow: try v(.retakeBelow, d.retakeBelow),
                   keepAbove: try v(.keepAbove, d.keepAbove), spanBelow: try v(.spanBelow, d.spanBelow), maxSpanShare: try v(.maxSpanShare, d.maxSpanShare),
                   minSegmentFaceCoverage: try v(.minSegmentFaceCoverage, d.minSegmentFaceCoverage), intentMin: try v(.intentMin, d.intentMin),
-                  axisTolerance: try v(.axisTolerance, d.axisTolerance), probabilityWeights: weights)
+                  axisTolerance: try v(.axisTolerance, d.axisTolerance), probabilityWeights: weights,
+                  faceTemperature: try t(.faceTemperature, d.faceTemperature), voiceTemperature: try t(.voiceTemperature, d.voiceTemperature))
     }
 }
 
@@ -183,7 +197,8 @@ public struct TakeAssembler: Sendable {
     /// P(same emotion) and the circumplex agreement of two distributions.
     func probability(face: EmotionProbabilities, voice: EmotionProbabilities) -> (p: Double, affect: AffectAgreement)? {
         guard let x = CongruenceProbability.features(face: face, voice: voice, labels: labels,
-                                                     faceConfusion: faceConfusion, voiceConfusion: voiceConfusion),
+                                                     faceConfusion: faceConfusion, voiceConfusion: voiceConfusion,
+                                                     faceTemperature: policy.faceTemperature, voiceTemperature: policy.voiceTemperature),
               let affect = Circumplex.agreement(face: face, voice: voice, tolerance: policy.axisTolerance) else { return nil }
         return (CongruenceProbability.probability(x, weights: policy.probabilityWeights), affect)
     }

@@ -237,13 +237,23 @@ struct CongruenceBench: ParsableCommand {
         }
         let faceConfusion = confusion({ specs[$0].faceLabel }, { analyses[$0].face.emotion })
         let voiceConfusion = confusion({ specs[$0].voiceLabel }, { analyses[$0].voice.emotion })
-        func features(_ i: Int, corrected: Bool) -> CongruenceFeatures {
+        // Take-level temperatures (the take's mean distribution as softmax(log p / T)), fit by NLL on the calibration half.
+        func temperature(_ dist: (Int) -> EmotionProbabilities, _ truth: (Int) -> Emotion) -> Double {
+            let idx = calJ.filter { labels.contains(truth($0).rawValue) }
+            let logits = idx.map { i in labels.map { log(max(1e-9, dist(i)[$0] ?? 0)) } }
+            return Calibration.fitTemperature(logits: logits, targets: idx.map { labels.firstIndex(of: truth($0).rawValue)! })
+        }
+        let faceT = temperature({ analyses[$0].face.probabilities }, { specs[$0].faceLabel })
+        let voiceT = temperature({ analyses[$0].voice.probabilities }, { specs[$0].voiceLabel })
+        print("take-level temperatures fit on the calibration half: face \(f3(faceT)), voice \(f3(voiceT))")
+        func features(_ i: Int, corrected: Bool, tempered: Bool = false) -> CongruenceFeatures {
             CongruenceProbability.features(face: analyses[i].face.probabilities, voice: analyses[i].voice.probabilities, labels: labels,
-                                           faceConfusion: corrected ? faceConfusion : nil, voiceConfusion: corrected ? voiceConfusion : nil)!
+                                           faceConfusion: corrected ? faceConfusion : nil, voiceConfusion: corrected ? voiceConfusion : nil,
+                                           faceTemperature: tempered ? faceT : 1, voiceTemperature: tempered ? voiceT : 1)!
         }
         let positives = { (idx: [Int]) in idx.map { specs[$0].congruent } }
-        func fit(corrected: Bool, columns: [Int]) -> [Double] {
-            let x = calJ.map { i in columns.map { features(i, corrected: corrected).vector[$0] } }
+        func fit(corrected: Bool, tempered: Bool = false, columns: [Int]) -> [Double] {
+            let x = calJ.map { i in columns.map { features(i, corrected: corrected, tempered: tempered).vector[$0] } }
             let w = LogisticRegression.fit(x: x, y: positives(calJ), l2: 1e-2) ?? [0]
             var full = [0.0, 0, 0, 0]
             for (k, c) in columns.enumerated() { full[c] = w[k] }
@@ -251,9 +261,10 @@ struct CongruenceBench: ParsableCommand {
         }
 
         // The candidates for the verdict's score.
-        struct Candidate { var name: String; var weights: [Double]?; var corrected: Bool; var score: (Int) -> Double }
+        struct Candidate { var name: String; var weights: [Double]?; var corrected: Bool; var tempered = false; var score: (Int) -> Double }
         let wMatch = fit(corrected: false, columns: [0, 1]), wAll = fit(corrected: false, columns: [0, 1, 2, 3])
         let wMatchC = fit(corrected: true, columns: [0, 1]), wAllC = fit(corrected: true, columns: [0, 1, 2, 3])
+        let wMatchT = fit(corrected: false, tempered: true, columns: [0, 1])
         let candidates: [Candidate] = [
             Candidate(name: "1 − JSD (congruence.score)", weights: nil, corrected: false) { analyses[$0].congruence.score ?? 0 },
             Candidate(name: "Σ P(face=e)·P(voice=e)", weights: nil, corrected: false) { features($0, corrected: false).match },
@@ -267,6 +278,9 @@ struct CongruenceBench: ParsableCommand {
             },
             Candidate(name: "logistic: logit(Σ P·P) + valence/arousal gaps", weights: wAll, corrected: false) {
                 CongruenceProbability.probability(features($0, corrected: false), weights: wAll)
+            },
+            Candidate(name: "logistic: logit(Σ P·P) of temperature-scaled distributions", weights: wMatchT, corrected: false, tempered: true) {
+                CongruenceProbability.probability(features($0, corrected: false, tempered: true), weights: wMatchT)
             },
             Candidate(name: "logistic: corrected logit(Σ P·P)", weights: wMatchC, corrected: true) {
                 CongruenceProbability.probability(features($0, corrected: true), weights: wMatchC)
@@ -291,18 +305,20 @@ struct CongruenceBench: ParsableCommand {
         // candidate on the calibration half (the corrected ones wait for the models' own confusion matrices).
         let shippable = candidates.indices.filter { candidates[$0].weights != nil && !candidates[$0].corrected }
         let chosen = shippable.max { candidateRows[$0].calibrationAuc < candidateRows[$1].calibrationAuc }!
-        let weights = candidates[chosen].weights!.map { ($0 * 1000).rounded() / 1000 }
+        func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+        let weights = candidates[chosen].weights!.map(r3)
         print("chosen: \(candidates[chosen].name), weights [\(weights.map(f3).joined(separator: ", "))]")
 
         // Thresholds on the calibration half.
         var probe = VerdictPolicy()
         probe.probabilityWeights = weights
+        probe.faceTemperature = candidates[chosen].tempered ? r3(faceT) : 1
+        probe.voiceTemperature = candidates[chosen].tempered ? r3(voiceT) : 1
         let calP = calJ.map { TakeAssembler(labels: labels, policy: probe).reassess(analyses[$0]).congruence.probability ?? 0 }
         guard let cut = bestThreshold(scores: calP, positives: positives(calJ)),
               let band = SelectiveClassification.band(scores: calP, positives: positives(calJ), threshold: cut.threshold, minCoverage: minCoverage) else {
             throw Failure("the calibration half could not be judged")
         }
-        func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
         var decide = probe
         decide.retakeBelow = r3(cut.threshold); decide.keepAbove = r3(cut.threshold); decide.spanBelow = r3(band.low)
         var abstain = decide
