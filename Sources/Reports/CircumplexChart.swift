@@ -25,7 +25,9 @@ struct CircumplexChart {
         for label in take.labels {
             guard let c = Circumplex.coordinates[label] else { continue }
             s += "<circle cx=\"\(SVG.n(x(c.valence)))\" cy=\"\(SVG.n(y(c.arousal)))\" r=\"3\" fill=\"\(palette.colour(label))\"/>"
-            s += "<text x=\"\(SVG.n(x(c.valence) + 5))\" y=\"\(SVG.n(y(c.arousal) + 12))\" class=\"value\">\(SVG.escape(label))</text>"
+            // Fear sits just left of anger: its label goes to the left so the two stay readable.
+            let left = c.valence < -0.55
+            s += "<text x=\"\(SVG.n(x(c.valence) + (left ? -5 : 5)))\" y=\"\(SVG.n(y(c.arousal) + 12))\"\(left ? " text-anchor=\"end\"" : "") class=\"value\">\(SVG.escape(label))</text>"
         }
         for seg in take.congruence.segments {
             guard let a = seg.affect else { continue }
