@@ -42,7 +42,7 @@ public struct AffectAgreement: Codable, Sendable, Equatable {
 /// Soc. Psychol. 39(6)): the study the thesis cites. The numbers are Mehrabian's pleasure and arousal ratings
 /// of the emotion terms (Russell & Mehrabian 1977, "Evidence for a three-factor theory of emotions",
 /// J. Res. Pers. 11), as tabulated for computational use by Gebhard (2005, "ALMA: a layered model of affect",
-/// AAMAS, Table 2): anger (−0.51, 0.59), fear (−0.64, 0.60), joy (0.40, 0.20), distress (−0.40, −0.20); disgust is
+/// AAMAS; its PAD table of emotion terms): anger (−0.51, 0.59), fear (−0.64, 0.60), joy (0.40, 0.20), distress (−0.40, −0.20); disgust is
 /// the mean of the table's hate (−0.6, 0.6) and disliking (−0.4, 0.2); neutral is the centre of the circle by definition. A distribution's point is the
 /// probability-weighted mean of its emotions' points (an emotion without coordinates is left out).
 public enum Circumplex {
