@@ -84,7 +84,23 @@ public struct SceneEvaluation: Sendable, Equatable, Codable {
     public var congruent: VerdictScore
     public var incongruent: VerdictScore
     public var overall: VerdictScore
+    /// Mean of the congruent and incongruent groups' `accuracy` (decided scenes only); NaN when a group decided nothing.
+    @NaNAsNull public var balancedAccuracy: Double
+    /// Mean of the two groups' `accuracy_all` (unsure counted as wrong).
+    @NaNAsNull public var balancedAccuracyAll: Double
+    /// Share of scenes decided (keep or retake).
+    @NaNAsNull public var decidedShare: Double
+    /// ROC AUC of `congruence.probability` (and of `congruence.score`) for telling congruent from incongruent
+    /// scenes, over the scenes that have one; NaN without both kinds.
+    @NaNAsNull public var rocAUCProbability: Double
+    @NaNAsNull public var rocAUCScore: Double
     public var items: [Item]
+
+    enum CodingKeys: String, CodingKey {
+        case scenes, face, voice, congruent, incongruent, overall, items
+        case balancedAccuracy = "balanced_accuracy", balancedAccuracyAll = "balanced_accuracy_all", decidedShare = "decided_share"
+        case rocAUCProbability = "roc_auc_probability", rocAUCScore = "roc_auc_score"
+    }
 
     /// Scores `pairs` of manifest scenes and their analyses.
     public static func run(_ pairs: [(scene: LabelledScene, analysis: TakeAnalysis)]) -> SceneEvaluation {
@@ -129,11 +145,20 @@ public struct SceneEvaluation: Sendable, Equatable, Codable {
                 accuracyAll: group.isEmpty ? .nan : Double(correct) / Double(group.count),
                 unsureRate: group.isEmpty ? .nan : Double(unsure) / Double(group.count))
         }
+        let congruent = verdicts(items.filter(\.congruent), expected: "keep")
+        let incongruent = verdicts(items.filter { !$0.congruent }, expected: "retake")
+        let overall = verdicts(items, expected: nil)
+        func auc(_ value: (TakeAnalysis) -> Double?) -> Double {
+            let scored = pairs.compactMap { p in value(p.analysis).map { ($0, p.scene.congruent) } }
+            let r = rocAUC(scores: scored.map(\.0), positives: scored.map(\.1))
+            return r.isValid ? r.value : .nan
+        }
         return SceneEvaluation(
-            scenes: pairs.count, face: face, voice: voice,
-            congruent: verdicts(items.filter(\.congruent), expected: "keep"),
-            incongruent: verdicts(items.filter { !$0.congruent }, expected: "retake"),
-            overall: verdicts(items, expected: nil),
+            scenes: pairs.count, face: face, voice: voice, congruent: congruent, incongruent: incongruent, overall: overall,
+            balancedAccuracy: (congruent.accuracy + incongruent.accuracy) / 2,
+            balancedAccuracyAll: (congruent.accuracyAll + incongruent.accuracyAll) / 2,
+            decidedShare: pairs.isEmpty ? .nan : Double(overall.keep + overall.retake) / Double(pairs.count),
+            rocAUCProbability: auc { $0.congruence.probability }, rocAUCScore: auc { $0.congruence.score },
             items: items)
     }
 
@@ -164,6 +189,8 @@ public struct SceneEvaluation: Sendable, Equatable, Codable {
             s += pct(v.accuracy).leftPadded(18) + "  " + pct(v.accuracyAll).leftPadded(14) + "  " + pct(v.unsureRate).leftPadded(6) + "\n"
         }
         s += "\naccuracy (decided) leaves unsure verdicts out; accuracy (all) counts them as wrong.\n"
+        s += "Balanced accuracy \(f3(balancedAccuracy)) on the \(pct(decidedShare)) decided (\(f3(balancedAccuracyAll)) counting unsure as wrong); "
+            + "ROC AUC of congruence.probability \(f3(rocAUCProbability)), of congruence.score \(f3(rocAUCScore))\n"
         if !face.text.isEmpty { s += "\nFace against face_label:\n" + face.text }
         if !voice.text.isEmpty { s += "\nVoice against voice_label:\n" + voice.text }
         let wrong = items.filter { $0.correct == false }

@@ -161,20 +161,27 @@ public struct Congruence: Codable, Sendable, Equatable {
     public var score: Double?
     /// The Jensen-Shannon divergence itself (base 2, 0...1).
     public var jsDivergence: Double?
+    /// P(face and voice express the same emotion), see ``CongruenceProbability``; what the verdict decides on.
+    public var probability: Double?
+    /// Valence and arousal of face and voice (Russell's circumplex) and how far apart they are.
+    public var affect: AffectAgreement?
     /// Per speech segment: the face over the same span against the voice.
     public var segments: [SegmentCongruence]
     /// With an intended emotion: how each modality carries it.
     public var intended: IntentCheck?
 
     enum CodingKeys: String, CodingKey {
-        case agree, score, segments, intended
+        case agree, score, segments, intended, probability, affect
         case jsDivergence = "js_divergence"
     }
 
-    public init(agree: Bool?, score: Double?, jsDivergence: Double?, segments: [SegmentCongruence], intended: IntentCheck?) {
+    public init(agree: Bool?, score: Double?, jsDivergence: Double?, probability: Double? = nil, affect: AffectAgreement? = nil,
+                segments: [SegmentCongruence], intended: IntentCheck?) {
         self.agree = agree
         self.score = score
         self.jsDivergence = jsDivergence
+        self.probability = probability
+        self.affect = affect
         self.segments = segments
         self.intended = intended
     }
@@ -193,14 +200,21 @@ public struct SegmentCongruence: Codable, Sendable, Equatable {
     public var voiceEmotion: String
     public var agree: Bool?
     public var score: Double?
+    /// P(face and voice express the same emotion) over this segment.
+    public var probability: Double?
+    /// Valence and arousal of face and voice over this segment.
+    public var affect: AffectAgreement?
 
     enum CodingKeys: String, CodingKey {
-        case start, end, face, voice, agree, score
+        case start, end, face, voice, agree, score, probability, affect
         case faceCoverage = "face_coverage", faceEmotion = "face_emotion", voiceEmotion = "voice_emotion"
     }
 
     public init(start: Double, end: Double, faceCoverage: Double, face: EmotionProbabilities?, faceEmotion: String?,
-                voice: EmotionProbabilities, voiceEmotion: String, agree: Bool?, score: Double?) {
+                voice: EmotionProbabilities, voiceEmotion: String, agree: Bool?, score: Double?,
+                probability: Double? = nil, affect: AffectAgreement? = nil) {
+        self.probability = probability
+        self.affect = affect
         self.start = start
         self.end = end
         self.faceCoverage = faceCoverage

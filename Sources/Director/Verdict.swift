@@ -1,7 +1,7 @@
 import Foundation
 
-/// The thresholds behind keep / retake / unsure. Defaults are calibrated on the congruence
-/// benchmark (`takesense bench congruence`, README); every one can be set from the command line
+/// The thresholds behind keep / retake / unsure. Defaults are calibrated on the calibration half of the
+/// congruence benchmark (`takesense bench congruence`, README); every one can be set from the command line
 /// or a JSON file with these snake_case keys.
 public struct VerdictPolicy: Codable, Sendable, Equatable {
     /// Below this share of sampled frames with the main face: unsure.
@@ -10,34 +10,59 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     public var minSpeechSeconds: Double
     /// When neither modality's top emotion reaches this probability: unsure.
     public var minConfidence: Double
-    /// Scene congruence score below this: retake.
+    /// Retake when the take's congruence probability (P(same emotion)) is below this.
     public var retakeBelow: Double
-    /// A speech segment whose congruence score is below this (and whose top emotions differ) is a retake span.
+    /// Keep when the congruence probability is at least this (and at least `retakeBelow`); in between,
+    /// the evidence does not decide: unsure.
+    public var keepAbove: Double
+    /// A speech segment whose congruence probability is below this is a retake span.
     public var spanBelow: Double
-    /// Retake when retake spans cover more than this share of the speech, even if the scene score passes.
+    /// Retake when retake spans cover more than this share of the speech, even if the take passes.
     public var maxSpanShare: Double
     /// A segment is judged only when the face is seen in at least this share of its sampled frames.
     public var minSegmentFaceCoverage: Double
     /// With an intended emotion: a modality carries it when it is its top emotion or its probability reaches this.
     public var intentMin: Double
+    /// Face and voice agree on valence (or arousal) when their circumplex points are at most this far apart on that axis.
+    public var axisTolerance: Double
+    /// The congruence probability's logistic weights on [1, logit(match), valence gap, arousal gap]
+    /// (``CongruenceProbability``), fit on the calibration half of the benchmark.
+    public var probabilityWeights: [Double]
+
+    /// Take-level temperatures of the face and voice distributions before the match (softmax(log p / T)); 1 = as is.
+    public var faceTemperature: Double
+    public var voiceTemperature: Double
+
+    /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"), on
+    /// distributions rescaled by the temperatures fit there: the valence/arousal gaps got weights near 0 and did
+    /// not raise the ROC AUC, so they are left at 0.
+    public static let calibratedWeights: [Double] = [1.155, 0.814, 0, 0]
 
     enum CodingKeys: String, CodingKey {
         case minFaceCoverage = "min_face_coverage", minSpeechSeconds = "min_speech_seconds", minConfidence = "min_confidence"
-        case retakeBelow = "retake_below", spanBelow = "span_below", maxSpanShare = "max_span_share"
+        case retakeBelow = "retake_below", keepAbove = "keep_above", spanBelow = "span_below", maxSpanShare = "max_span_share"
         case minSegmentFaceCoverage = "min_segment_face_coverage", intentMin = "intent_min"
+        case axisTolerance = "axis_tolerance", probabilityWeights = "probability_weights"
+        case faceTemperature = "face_temperature", voiceTemperature = "voice_temperature"
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
-                retakeBelow: Double = 0.72, spanBelow: Double = 0.72, maxSpanShare: Double = 0.3,
-                minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3) {
+                retakeBelow: Double = 0.453, keepAbove: Double = 0.531, spanBelow: Double = 0.453, maxSpanShare: Double = 0.3,
+                minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
+                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.457, voiceTemperature: Double = 1.022) {
+        self.faceTemperature = faceTemperature
+        self.voiceTemperature = voiceTemperature
         self.minFaceCoverage = minFaceCoverage
         self.minSpeechSeconds = minSpeechSeconds
         self.minConfidence = minConfidence
         self.retakeBelow = retakeBelow
+        self.keepAbove = keepAbove
         self.spanBelow = spanBelow
         self.maxSpanShare = maxSpanShare
         self.minSegmentFaceCoverage = minSegmentFaceCoverage
         self.intentMin = intentMin
+        self.axisTolerance = axisTolerance
+        self.probabilityWeights = probabilityWeights
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,10 +76,25 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
             }
             return x
         }
+        func t(_ k: CodingKeys, _ def: Double) throws -> Double {
+            let x = try v(k, def)
+            guard x > 0 else { throw DecodingError.dataCorruptedError(forKey: k, in: c, debugDescription: "\(k.rawValue) must be a positive number") }
+            return x
+        }
+        var weights = d.probabilityWeights
+        if let w = try c.decodeIfPresent([Double].self, forKey: .probabilityWeights) {
+            guard w.count == 4, w.allSatisfy(\.isFinite) else {
+                throw DecodingError.dataCorruptedError(forKey: .probabilityWeights, in: c,
+                                                       debugDescription: "probability_weights must be 4 finite numbers (bias, logit of the match, valence gap, arousal gap)")
+            }
+            weights = w
+        }
         self.init(minFaceCoverage: try v(.minFaceCoverage, d.minFaceCoverage), minSpeechSeconds: try v(.minSpeechSeconds, d.minSpeechSeconds),
                   minConfidence: try v(.minConfidence, d.minConfidence), retakeBelow: try v(.retakeBelow, d.retakeBelow),
-                  spanBelow: try v(.spanBelow, d.spanBelow), maxSpanShare: try v(.maxSpanShare, d.maxSpanShare),
-                  minSegmentFaceCoverage: try v(.minSegmentFaceCoverage, d.minSegmentFaceCoverage), intentMin: try v(.intentMin, d.intentMin))
+                  keepAbove: try v(.keepAbove, d.keepAbove), spanBelow: try v(.spanBelow, d.spanBelow), maxSpanShare: try v(.maxSpanShare, d.maxSpanShare),
+                  minSegmentFaceCoverage: try v(.minSegmentFaceCoverage, d.minSegmentFaceCoverage), intentMin: try v(.intentMin, d.intentMin),
+                  axisTolerance: try v(.axisTolerance, d.axisTolerance), probabilityWeights: weights,
+                  faceTemperature: try t(.faceTemperature, d.faceTemperature), voiceTemperature: try t(.voiceTemperature, d.voiceTemperature))
     }
 }
 
@@ -70,11 +110,18 @@ public struct TakeAssembler: Sendable {
     public var labels: [String]
     public var policy: VerdictPolicy
     public var intended: String?
+    /// Each model's known confusions (from its metadata, `takesense.calibration.confusion`), when known: the
+    /// congruence probability then reads each output as evidence about the true emotion.
+    public var faceConfusion: ConfusionPrior?
+    public var voiceConfusion: ConfusionPrior?
 
-    public init(labels: [String], policy: VerdictPolicy = .init(), intended: String? = nil) {
+    public init(labels: [String], policy: VerdictPolicy = .init(), intended: String? = nil,
+                faceConfusion: ConfusionPrior? = nil, voiceConfusion: ConfusionPrior? = nil) {
         self.labels = labels
         self.policy = policy
         self.intended = intended
+        self.faceConfusion = faceConfusion
+        self.voiceConfusion = voiceConfusion
     }
 
     /// - Parameters:
@@ -106,26 +153,37 @@ public struct TakeAssembler: Sendable {
         let voiceP = Distributions.mean(segments.map { ($0.probabilities, $0.duration) }, labels: labels) ?? [:]
         let voice = VoiceAnalysis(coverage: duration > 0 ? min(1, speech / duration) : 0, speechSeconds: speech,
                                   emotion: Distributions.top(voiceP, labels: labels)?.label, probabilities: voiceP, segments: segments)
-        let congruence = self.congruence(face: face, voice: voice, sampledTimes: sampledTimes)
+        let congruence = self.congruence(face: face, voice: voice) { s in
+            let inSpan = frames.filter { $0.t >= s.start && $0.t <= s.end }.count
+            let sampled = sampledTimes.filter { $0.isWithin(s) }.count
+            return sampled > 0 ? min(1, Double(inSpan) / Double(sampled)) : 0
+        }
         let verdict = decide(face: face, voice: voice, congruence: congruence, faceUnavailable: faceUnavailable, voiceUnavailable: voiceUnavailable)
         return TakeAnalysis(take: take, duration: duration, labels: labels, face: face, voice: voice,
                             congruence: congruence, verdict: verdict, settings: settings)
     }
 
-    /// The same take judged again under this assembler's policy and intended emotion (e.g. with
-    /// calibrated thresholds): the intent check and the verdict are recomputed; measurements are kept.
+    /// The same take judged again under this assembler's policy, intended emotion and confusion priors (e.g.
+    /// with calibrated thresholds): congruence, the intent check and the verdict are recomputed from the
+    /// measured frames and segments (each segment keeps its measured face coverage).
     public func reassess(_ analysis: TakeAnalysis) -> TakeAnalysis {
         var a = analysis
-        var c = a.congruence
-        c.intended = intentCheck(face: a.face, voice: a.voice)
+        let coverage = Dictionary(analysis.congruence.segments.map { ("\($0.start)-\($0.end)", $0.faceCoverage) }, uniquingKeysWith: { x, _ in x })
+        let c = congruence(face: a.face, voice: a.voice) { coverage["\($0.start)-\($0.end)"] ?? 0 }
         a.congruence = c
-        let unavailable = a.verdict.decision == .unsure ? a.verdict.reasons : []
+        let unavailable = a.verdict.decision == .unsure ? a.verdict.reasons.map(Self.withoutDecision) : []
         a.verdict = decide(face: a.face, voice: a.voice, congruence: c,
                            faceUnavailable: unavailable.first { $0 == Self.noVideoTrack },
                            voiceUnavailable: unavailable.first { $0 == Self.noAudioTrack })
         a.settings.policy = policy
         a.settings.intended = intended
         return a
+    }
+
+    /// A reason without its leading "keep: " / "retake: " / "unsure: ".
+    static func withoutDecision(_ reason: String) -> String {
+        for d in Verdict.Decision.allCases where reason.hasPrefix(d.rawValue + ": ") { return String(reason.dropFirst(d.rawValue.count + 2)) }
+        return reason
     }
 
     func intentCheck(face: FaceAnalysis, voice: VoiceAnalysis) -> IntentCheck? {
@@ -136,36 +194,53 @@ public struct TakeAssembler: Sendable {
                            faceMatches: f.map { carries($0, top: face.emotion) }, voiceMatches: v.map { carries($0, top: voice.emotion) })
     }
 
-    func congruence(face: FaceAnalysis, voice: VoiceAnalysis, sampledTimes: [Double]) -> Congruence {
+    /// P(same emotion) and the circumplex agreement of two distributions.
+    func probability(face: EmotionProbabilities, voice: EmotionProbabilities) -> (p: Double, affect: AffectAgreement)? {
+        guard let x = CongruenceProbability.features(face: face, voice: voice, labels: labels,
+                                                     faceConfusion: faceConfusion, voiceConfusion: voiceConfusion,
+                                                     faceTemperature: policy.faceTemperature, voiceTemperature: policy.voiceTemperature),
+              let affect = Circumplex.agreement(face: face, voice: voice, tolerance: policy.axisTolerance) else { return nil }
+        return (CongruenceProbability.probability(x, weights: policy.probabilityWeights), affect)
+    }
+
+    func congruence(face: FaceAnalysis, voice: VoiceAnalysis, segmentFaceCoverage: (VoiceSegment) -> Double) -> Congruence {
         var scene: (agree: Bool, score: Double, jsd: Double)?
         if let f = Distributions.normalised(face.probabilities, over: labels), let v = Distributions.normalised(voice.probabilities, over: labels) {
             let jsd = Distributions.jensenShannon(f, v)
             scene = (face.emotion == voice.emotion, 1 - jsd, jsd)
         }
+        let sceneP = scene == nil ? nil : probability(face: face.probabilities, voice: voice.probabilities)
         var segs: [SegmentCongruence] = []
         for s in voice.segments {
-            // Frames sampled within the segment.
             let inSpan = face.frames.filter { $0.t >= s.start && $0.t <= s.end }
-            let sampled = sampledTimes.filter { $0.isWithin(s) }.count
-            let coverage = sampled > 0 ? min(1, Double(inSpan.count) / Double(sampled)) : 0
             let fp = Distributions.mean(inSpan.map { ($0.probabilities, 1.0) }, labels: labels)
-            var agree: Bool?, score: Double?
+            var agree: Bool?, score: Double?, p: (p: Double, affect: AffectAgreement)?
             let fTop = fp.flatMap { Distributions.top($0, labels: labels)?.label }
             if let fp, let a = Distributions.normalised(fp, over: labels), let b = Distributions.normalised(s.probabilities, over: labels) {
                 score = Distributions.congruenceScore(a, b)
                 agree = fTop == s.emotion
+                p = probability(face: fp, voice: s.probabilities)
             }
-            segs.append(SegmentCongruence(start: s.start, end: s.end, faceCoverage: coverage, face: fp, faceEmotion: fTop,
-                                          voice: s.probabilities, voiceEmotion: s.emotion, agree: agree, score: score))
+            segs.append(SegmentCongruence(start: s.start, end: s.end, faceCoverage: segmentFaceCoverage(s), face: fp, faceEmotion: fTop,
+                                          voice: s.probabilities, voiceEmotion: s.emotion, agree: agree, score: score,
+                                          probability: p?.p, affect: p?.affect))
         }
-        return Congruence(agree: scene?.agree, score: scene?.score, jsDivergence: scene?.jsd, segments: segs,
-                          intended: intentCheck(face: face, voice: voice))
+        return Congruence(agree: scene?.agree, score: scene?.score, jsDivergence: scene?.jsd, probability: sceneP?.p, affect: sceneP?.affect,
+                          segments: segs, intended: intentCheck(face: face, voice: voice))
     }
 
     private func carries(_ p: Double, top: String?) -> Bool { top == intended || p >= policy.intentMin }
 
     func decide(face: FaceAnalysis, voice: VoiceAnalysis, congruence c: Congruence,
                 faceUnavailable: String? = nil, voiceUnavailable: String? = nil) -> Verdict {
+        var v = judge(face: face, voice: voice, congruence: c, faceUnavailable: faceUnavailable, voiceUnavailable: voiceUnavailable)
+        // The first reason names the decision, so that it reads on its own.
+        if !v.reasons.isEmpty { v.reasons[0] = "\(v.decision.rawValue): " + v.reasons[0] }
+        return v
+    }
+
+    private func judge(face: FaceAnalysis, voice: VoiceAnalysis, congruence c: Congruence,
+                       faceUnavailable: String?, voiceUnavailable: String?) -> Verdict {
         var unsure: [String] = []
         if let faceUnavailable, face.frames.isEmpty {
             unsure.append(faceUnavailable)
@@ -189,9 +264,12 @@ public struct TakeAssembler: Sendable {
             unsure.append(String(format: "neither the face (%@ %.2f) nor the voice (%@ %.2f) is confident enough to judge (%.2f needed)",
                                  f.label, f.probability, v.label, v.probability, policy.minConfidence))
         }
-        guard unsure.isEmpty, let f = fTop, let v = vTop, let score = c.score else {
+        guard unsure.isEmpty, let f = fTop, let v = vTop, let p = c.probability else {
             return Verdict(decision: .unsure, reasons: unsure, spans: spans(c))
         }
+        let spans = spans(c)
+        let reading = readings(face: face.probabilities, voice: voice.probabilities, f: f, v: v)
+        let axes = c.affect.map(axisText) ?? ""
         var retake: [String] = []
         if let i = c.intended {
             if i.faceMatches == false {
@@ -201,47 +279,113 @@ public struct TakeAssembler: Sendable {
                 retake.append(String(format: "the voice reads %@ (%.2f), not the intended %@ (%.2f)", v.label, v.probability, i.emotion, i.voice ?? 0))
             }
         }
-        if score < policy.retakeBelow {
-            if f.label == v.label {
-                retake.append(String(format: "face and voice both lean %@ but not alike (face %.2f, voice %.2f); congruence %.2f is below %.2f",
-                                     f.label, f.probability, v.probability, score, policy.retakeBelow))
-            } else {
-                retake.append(String(format: "the face reads %@ (%.2f) while the voice reads %@ (%.2f); congruence %.2f is below %.2f",
-                                     f.label, f.probability, v.label, v.probability, score, policy.retakeBelow))
-            }
+        if p < policy.retakeBelow {
+            retake.append("face and voice probably express different emotions: P(same emotion) \(Self.compared(p, "<", policy.retakeBelow)); "
+                          + reading + (axes.isEmpty ? "" : "; " + axes))
         }
-        let spans = spans(c)
+        let keepFrom = max(policy.keepAbove, policy.retakeBelow)
         let spanSeconds = spans.reduce(0) { $0 + ($1.end - $1.start) }
-        if voice.speechSeconds > 0, spanSeconds / voice.speechSeconds > policy.maxSpanShare, score >= policy.retakeBelow {
-            retake.append(String(format: "face and voice part ways over %.0f%% of the speech (%d span%@)",
-                                 100 * spanSeconds / voice.speechSeconds, spans.count, spans.count == 1 ? "" : "s"))
+        // Spans decide even when the take as a whole sits in the unsure band: a stretch that clearly parts ways is a retake.
+        if retake.isEmpty, voice.speechSeconds > 0, spanSeconds / voice.speechSeconds > policy.maxSpanShare {
+            retake.append(String(format: "face and voice part ways over %.0f%% of the speech (%d span%@ with P(same emotion) below %.3f), although the take as a whole reaches P(same emotion) %.3f",
+                                 100 * spanSeconds / voice.speechSeconds, spans.count, spans.count == 1 ? "" : "s", policy.spanBelow, p))
         }
         if !retake.isEmpty { return Verdict(decision: .retake, reasons: retake, spans: spans) }
-        var keep = f.label == v.label
-            ? String(format: "face and voice both read %@ (face %.2f, voice %.2f); congruence %.2f", f.label, f.probability, v.probability, score)
-            : String(format: "the face leans %@ (%.2f) and the voice %@ (%.2f), but their distributions agree (congruence %.2f)",
-                     f.label, f.probability, v.label, v.probability, score)
+        if p < keepFrom {
+            var why = "the evidence does not decide: P(same emotion) \(Self.between(p, policy.retakeBelow, keepFrom)); " + reading
+            if !axes.isEmpty { why += "; " + axes }
+            return Verdict(decision: .unsure, reasons: [why], spans: spans)
+        }
+        var keep: String
+        if f.label == v.label {
+            keep = String(format: "face and voice both read %@ (face %@ %.2f, voice %@ %.2f); P(same emotion) ",
+                          f.label, f.label, f.probability, v.label, v.probability) + Self.compared(p, "≥", keepFrom)
+        } else {
+            keep = "despite different top emotions, P(same emotion) " + Self.compared(p, "≥", keepFrom)
+            if let a = c.affect { keep += "; " + sharedAffectText(a) }
+            keep += "; " + reading
+        }
         if let i = c.intended { keep += ", and both carry the intended \(i.emotion)" }
         var reasons = [keep]
         if !spans.isEmpty { reasons.append("\(spans.count) short span\(spans.count == 1 ? "" : "s") to check: see the spans") }
         return Verdict(decision: .keep, reasons: reasons, spans: spans)
     }
 
+    /// "0.398 < 0.404": a probability against a threshold with enough decimals (3 or more) that the shown
+    /// numbers bear the comparison out.
+    static func compared(_ p: Double, _ op: String, _ t: Double) -> String {
+        for d in 3...8 {
+            let a = String(format: "%.\(d)f", p), b = String(format: "%.\(d)f", t)
+            if a != b || d == 8 { return "\(a) \(op) \(b)" }
+        }
+        return ""
+    }
+
+    /// "0.452 is between 0.404 and 0.503", with enough decimals to show it.
+    static func between(_ p: Double, _ lo: Double, _ hi: Double) -> String {
+        for d in 3...8 {
+            let a = String(format: "%.\(d)f", p), l = String(format: "%.\(d)f", lo), h = String(format: "%.\(d)f", hi)
+            if (a != l || p == lo) && a != h || d == 8 { return "\(a) is between \(l) and \(h)" }
+        }
+        return ""
+    }
+
+    /// "the face reads happy (0.81), the voice is split between neutral 0.29 and fear 0.27".
+    func readings(face: EmotionProbabilities, voice: EmotionProbabilities, f: (label: String, probability: Double), v: (label: String, probability: Double)) -> String {
+        func one(_ who: String, _ p: EmotionProbabilities, _ top: (label: String, probability: Double)) -> String {
+            let second = labels.filter { $0 != top.label }.max { (p[$0] ?? 0) < (p[$1] ?? 0) }
+            if let second, let q = p[second], top.probability < 0.5, q >= top.probability - 0.1 {
+                return String(format: "the %@ is split between %@ %.2f and %@ %.2f", who, top.label, top.probability, second, q)
+            }
+            return String(format: "the %@ reads %@ (%.2f)", who, top.label, top.probability)
+        }
+        return one("face", face, f) + ", " + one("voice", voice, v)
+    }
+
+    /// Which circumplex axes disagree, with the numbers: "valence disagrees (face +0.32 positive, voice -0.38 negative)".
+    func axisText(_ a: AffectAgreement) -> String {
+        var parts: [String] = []
+        if !a.valenceAgree {
+            parts.append(String(format: "valence disagrees (face %+.2f %@, voice %+.2f %@)", a.face.valence, Circumplex.valenceWord(a.face.valence),
+                                a.voice.valence, Circumplex.valenceWord(a.voice.valence)))
+        }
+        if !a.arousalAgree {
+            parts.append(String(format: "arousal disagrees (face %+.2f %@, voice %+.2f %@)", a.face.arousal, Circumplex.arousalWord(a.face.arousal),
+                                a.voice.arousal, Circumplex.arousalWord(a.voice.arousal)))
+        }
+        if parts.isEmpty {
+            return String(format: "valence and arousal agree (valence face %+.2f, voice %+.2f; arousal face %+.2f, voice %+.2f)",
+                          a.face.valence, a.voice.valence, a.face.arousal, a.voice.arousal)
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    /// "both read negative and tense (valence face -0.45, voice -0.50; arousal face +0.41, voice +0.38)".
+    func sharedAffectText(_ a: AffectAgreement) -> String {
+        let fv = Circumplex.valenceWord(a.face.valence), vv = Circumplex.valenceWord(a.voice.valence)
+        let fa = Circumplex.arousalWord(a.face.arousal), va = Circumplex.arousalWord(a.voice.arousal)
+        let words = fv == vv && fa == va ? "both read \(fv) and \(fa)" : "the face reads \(fv) and \(fa), the voice \(vv) and \(va)"
+        return words + String(format: " (valence face %+.2f, voice %+.2f; arousal face %+.2f, voice %+.2f)",
+                              a.face.valence, a.voice.valence, a.face.arousal, a.voice.arousal)
+    }
+
     /// Segments where face and voice part ways, or where either misses the intended emotion.
     func spans(_ c: Congruence) -> [VerdictSpan] {
         var out: [VerdictSpan] = []
         for s in c.segments where s.faceCoverage >= policy.minSegmentFaceCoverage {
-            guard let fp = s.face, let f = Distributions.top(fp, labels: labels), let score = s.score else { continue }
+            guard let fp = s.face, let f = Distributions.top(fp, labels: labels), let p = s.probability else { continue }
             let v = (label: s.voiceEmotion, probability: s.voice[s.voiceEmotion] ?? 0)
             var parts: [String] = []
-            if score < policy.spanBelow, f.label != v.label {
-                parts.append(String(format: "the face reads %@ (%.2f) while the voice reads %@ (%.2f)", f.label, f.probability, v.label, v.probability))
+            if p < policy.spanBelow {
+                var text = String(format: "P(same emotion) %.2f; ", p) + readings(face: fp, voice: s.voice, f: f, v: v)
+                if let a = s.affect, !(a.valenceAgree && a.arousalAgree) { text += "; " + axisText(a) }
+                parts.append(text)
             }
             if let i = intended {
                 let pf = fp[i] ?? 0, pv = s.voice[i] ?? 0
                 let faceMiss = f.label != i && pf < policy.intentMin, voiceMiss = v.label != i && pv < policy.intentMin
                 if faceMiss && voiceMiss {
-                    parts.append(String(format: "neither face nor voice carries the intended %@ (face %.2f, voice %.2f)", i, pf, pv))
+                    parts.append(String(format: "neither the face (%@ %.2f) nor the voice (%@ %.2f) carries the intended %@", i, pf, i, pv, i))
                 } else if faceMiss {
                     parts.append(String(format: "the face misses the intended %@ (%.2f)", i, pf))
                 } else if voiceMiss {
@@ -262,7 +406,8 @@ private extension Double {
 /// Orders several takes of a scene, best first.
 public enum TakeRanking {
     /// Kept takes first, then retakes, then takes that cannot be judged; within each group, by the
-    /// intended emotion's mean probability over face and voice (with `--intended`), then by congruence score.
+    /// intended emotion's mean probability over face and voice (with `--intended`), then by congruence
+    /// probability, then by congruence score.
     public static func rank(_ takes: [TakeAnalysis]) -> [RankedTake] {
         func intentScore(_ t: TakeAnalysis) -> Double {
             guard let i = t.congruence.intended else { return 0 }
@@ -276,6 +421,8 @@ public enum TakeRanking {
             if group(x) != group(y) { return group(x) < group(y) }
             let ix = intentScore(x), iy = intentScore(y)
             if abs(ix - iy) > 1e-9 { return ix > iy }
+            let px = x.congruence.probability ?? -1, py = y.congruence.probability ?? -1
+            if abs(px - py) > 1e-12 { return px > py }
             let sx = x.congruence.score ?? -1, sy = y.congruence.score ?? -1
             if abs(sx - sy) > 1e-12 { return sx > sy }
             return a < b
@@ -284,9 +431,10 @@ public enum TakeRanking {
             let t = takes[i]
             var reason: String
             if t.verdict.decision == .unsure {
-                reason = "cannot judge: " + (t.verdict.reasons.first ?? "too little to go on")
+                reason = "cannot judge: " + (t.verdict.reasons.first.map(TakeAssembler.withoutDecision) ?? "too little to go on")
             } else {
-                reason = String(format: "congruence %.2f (face %@, voice %@)", t.congruence.score ?? 0, t.face.emotion ?? "-", t.voice.emotion ?? "-")
+                reason = String(format: "P(same emotion) %.2f, congruence %.2f (face %@, voice %@)", t.congruence.probability ?? 0,
+                                t.congruence.score ?? 0, t.face.emotion ?? "-", t.voice.emotion ?? "-")
                 if let ic = t.congruence.intended {
                     reason = String(format: "intended %@: face %.2f, voice %.2f; ", ic.emotion, ic.face ?? 0, ic.voice ?? 0) + reason
                 }

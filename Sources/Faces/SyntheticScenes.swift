@@ -150,3 +150,93 @@ public enum DetectionMatching {
         return (usedT.count, detections.count - usedD.count)
     }
 }
+
+/// A take-like moving face for the congruence benchmark: a few still face pictures (e.g. FER2013 crops of
+/// different people) shown in turn, each with small head motion (sway and roll), over a backdrop seen by a
+/// camera that slowly pushes in and drifts, under changing light, encoded like a camera would (H.264).
+/// Everything comes from a seed, so a benchmark rebuilds the same takes. The result is an ffmpeg filter graph
+/// (inputs: 0 = backdrop, 1...n = the pictures looped as video), so the ffmpeg CLI renders and encodes the take.
+public struct MovingFaceTake: Sendable, Equatable {
+    public var width = 640
+    public var height = 360
+    public var fps = 25
+    public var duration: Double
+    /// Face side in pixels before the camera's zoom.
+    public var side: Int
+    /// Top-left of the face at the start (before sway).
+    public var x: Int
+    public var y: Int
+    /// Sway amplitude in pixels (x, y) and periods in seconds: the head moving while speaking.
+    public var swayX: Double, swayY: Double, swayPeriodX: Double, swayPeriodY: Double
+    /// Head roll amplitude in radians and its period.
+    public var roll: Double, rollPeriod: Double
+    /// Drift of the face over the whole take, in pixels (the actor moving in frame).
+    public var driftX: Double, driftY: Double
+    /// Camera push-in: the zoom at the end of the take (1 = none).
+    public var zoomEnd: Double
+    /// Lighting: brightness swing (eq brightness units, −1...1) and period; contrast swing.
+    public var brightness: Double, lightPeriod: Double, contrast: Double
+    /// H.264 constant rate factor (higher = more compression).
+    public var crf: Int
+    public var phase: Double
+
+    /// Seeded parameters for a take of `duration` seconds in a 640x360 frame.
+    public init(duration: Double, composer: inout SceneComposer) {
+        self.duration = duration
+        side = composer.integer(in: 130...175)
+        x = composer.integer(in: 150...(640 - 150 - side))
+        y = composer.integer(in: 40...(360 - 40 - side))
+        swayX = 3 + 6 * composer.uniform()
+        swayY = 2 + 4 * composer.uniform()
+        swayPeriodX = 1.6 + 2 * composer.uniform()
+        swayPeriodY = 1.2 + 2 * composer.uniform()
+        roll = 0.03 + 0.07 * composer.uniform()
+        rollPeriod = 1.8 + 2 * composer.uniform()
+        driftX = (composer.uniform() - 0.5) * 60
+        driftY = (composer.uniform() - 0.5) * 30
+        zoomEnd = 1 + 0.15 * composer.uniform()
+        brightness = 0.04 + 0.10 * composer.uniform()
+        lightPeriod = 1.5 + 3 * composer.uniform()
+        contrast = 0.05 + 0.15 * composer.uniform()
+        crf = composer.integer(in: 24...32)
+        phase = 6.283 * composer.uniform()
+    }
+
+    /// The filter graph for `pictures` face pictures shown in equal turns; output label `[v]`.
+    public func filterGraph(pictures: Int) -> String {
+        precondition(pictures >= 1)
+        func f(_ v: Double) -> String { String(format: "%.4f", v) }
+        let frames = max(1, Int((duration * Double(fps)).rounded()))
+        // The rotated picture is larger than the face (its diagonal): offset so the face's centre follows the path.
+        let diag = Int((Double(side) * 2.0.squareRoot()).rounded(.up))
+        let off = (diag - side) / 2
+        var g = "[0]noise=alls=10:allf=t,format=rgba[bg0];"
+        for i in 0..<pictures {
+            g += "[\(i + 1)]scale=\(side):\(side):flags=bicubic,format=rgba,"
+                + "rotate=a='\(f(roll))*sin(2*PI*t/\(f(rollPeriod))+\(f(phase)))':c=none:ow=\(diag):oh=\(diag)[f\(i)];"
+        }
+        let px = "\(x - off)+\(f(driftX))*t/\(f(duration))+\(f(swayX))*sin(2*PI*t/\(f(swayPeriodX))+\(f(phase)))"
+        let py = "\(y - off)+\(f(driftY))*t/\(f(duration))+\(f(swayY))*sin(2*PI*t/\(f(swayPeriodY)))"
+        for i in 0..<pictures {
+            let a = duration * Double(i) / Double(pictures), b = duration * Double(i + 1) / Double(pictures)
+            let enable = i == 0 ? "lt(t,\(f(b)))" : i == pictures - 1 ? "gte(t,\(f(a)))" : "between(t,\(f(a)),\(f(b)))"
+            g += "[bg\(i)][f\(i)]overlay=x='\(px)':y='\(py)':enable='\(enable)'[bg\(i + 1)];"
+        }
+        // Camera: a slow push-in towards the centre, then the light swinging.
+        g += "[bg\(pictures)]format=yuv420p,zoompan=z='1+\(f(zoomEnd - 1))*in/\(frames)':d=1:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
+            + ":s=\(width)x\(height):fps=\(fps),"
+            + "eq=brightness='\(f(brightness))*sin(2*PI*t/\(f(lightPeriod)))':contrast='1+\(f(contrast))*sin(2*PI*t/\(f(lightPeriod * 1.7)))':eval=frame,"
+            + "format=yuv420p[v]"
+        return g
+    }
+
+    /// The ffmpeg CLI arguments rendering the take from `pictures` and `audio` into `output` (H.264 + AAC).
+    public func ffmpegArguments(pictures: [String], audio: String, output: String) -> [String] {
+        var args = ["-f", "lavfi", "-i", "color=c=0x3a4250:s=\(width)x\(height):r=\(fps):d=\(String(format: "%.3f", duration))"]
+        for p in pictures { args += ["-loop", "1", "-framerate", "\(fps)", "-t", String(format: "%.3f", duration), "-i", p] }
+        args += ["-i", audio, "-filter_complex", filterGraph(pictures: pictures.count), "-map", "[v]", "-map", "\(pictures.count + 1):a",
+                 "-c:v", "libx264", "-preset", "veryfast", "-crf", "\(crf)", "-c:a", "aac", "-b:a", "96k",
+                 "-t", String(format: "%.3f", duration), output]
+        return args
+    }
+}

@@ -48,7 +48,7 @@ public struct HTMLReportWriter: ResultWriting {
     }
 
     struct RankRow {
-        var rank: String, anchor: String, name: String, decision: String, decisionLabel: String, score: String, reason: String
+        var rank: String, anchor: String, name: String, decision: String, decisionLabel: String, probability: String, score: String, reason: String
     }
 
     struct Fact {
@@ -69,8 +69,10 @@ public struct HTMLReportWriter: ResultWriting {
 
     struct SegmentView {
         var start: String, end: String, voice: String, voiceColour: String, face: String, faceColour: String?
-        var coverage: String, match: String, matchClass: String, score: String, flagged: Bool
+        var coverage: String, match: String, matchClass: String, score: String, probability: String, axes: String, axesClass: String, flagged: Bool
     }
+
+    struct AffectRow { var axis: String, face: String, voice: String, gap: String, verdict: String, verdictClass: String }
 
     struct TakeView {
         var anchor: String, name: String, path: String?, rank: String?
@@ -79,7 +81,7 @@ public struct HTMLReportWriter: ResultWriting {
         var reasons: [String]
         var spansHeading: String, spanKind: String, spanLegend: String, hasSpans: Bool, spans: [SpanView]
         var legend: [LegendItem]
-        var timeline: String, bars: String
+        var timeline: String, bars: String, circumplex: String, hasAffect: Bool, affect: [AffectRow]
         var hasThumbnails: Bool, thumbnails: [ThumbView]
         var hasSegments: Bool, segments: [SegmentView]
         var settings: [Setting]
@@ -99,6 +101,7 @@ public struct HTMLReportWriter: ResultWriting {
             let t = c.takes[i]
             ranking.append(RankRow(rank: String(r.rank), anchor: anchors[i], name: Self.displayName(t.take),
                                    decision: r.decision.rawValue, decisionLabel: r.decision.rawValue.uppercased(),
+                                   probability: t.congruence.probability.map(SVG.p) ?? "–",
                                    score: t.congruence.score.map(SVG.p) ?? "–", reason: r.reason))
         }
         let takes = c.takes.indices.map { i in
@@ -143,11 +146,17 @@ public struct HTMLReportWriter: ResultWriting {
             case false?: ("✗ differ", "differ")
             case nil: ("–", "none")
             }
+            let seg = t.congruence.segments.first { abs($0.start - s.start) < 1e-9 && abs($0.end - s.end) < 1e-9 }
+            let axes: (String, String) = seg?.affect.map { a in
+                a.valenceAgree && a.arousalAgree ? ("✓ both", "agree")
+                    : ([a.valenceAgree ? nil : "valence", a.arousalAgree ? nil : "arousal"].compactMap { $0 }.joined(separator: " + ") + " differ", "differ")
+            } ?? ("–", "none")
             let flagged = t.verdict.spans.contains { $0.start < s.end - 1e-9 && $0.end > s.start + 1e-9 }
             return SegmentView(start: Timecode.short(s.start), end: Timecode.short(s.end), voice: "\(s.voiceEmotion) \(SVG.p(vp))",
                                voiceColour: palette.colour(s.voiceEmotion), face: face ?? "no face",
                                faceColour: s.faceEmotion.map(palette.colour), coverage: s.congruence == nil ? "–" : Self.percent(s.faceCoverage),
-                               match: match.0, matchClass: match.1, score: s.score.map(SVG.p) ?? "–", flagged: flagged)
+                               match: match.0, matchClass: match.1, score: s.score.map(SVG.p) ?? "–",
+                               probability: seg?.probability.map(SVG.p) ?? "–", axes: axes.0, axesClass: axes.1, flagged: flagged)
         }
         return TakeView(
             anchor: anchor, name: Self.displayName(t.take), path: Self.displayName(t.take) == t.take ? nil : t.take, rank: rank,
@@ -159,6 +168,7 @@ public struct HTMLReportWriter: ResultWriting {
             legend: t.labels.map { LegendItem(label: $0, colour: palette.colour($0)) },
             timeline: TimelinePlot(take: t, palette: palette).render(),
             bars: DistributionChart(labels: t.labels, face: t.face.probabilities, voice: t.voice.probabilities, palette: palette).render(),
+            circumplex: CircumplexChart(take: t, palette: palette).render(), hasAffect: t.congruence.affect != nil, affect: affectRows(t),
             hasThumbnails: !thumbs.isEmpty, thumbnails: thumbs,
             hasSegments: !segments.isEmpty, segments: segments,
             settings: settings(t))
@@ -178,6 +188,11 @@ public struct HTMLReportWriter: ResultWriting {
         } else {
             facts.append(Fact(label: "Voice", value: "no speech"))
         }
+        if let p = t.congruence.probability {
+            let policy = t.settings.policy
+            facts.append(Fact(label: "Same emotion", value: "P = \(SVG.p(p))",
+                              note: String(format: "keep from %.3f, retake below %.3f", max(policy.keepAbove, policy.retakeBelow), policy.retakeBelow)))
+        }
         if let score = t.congruence.score {
             let agree = t.congruence.agree.map { $0 ? "top emotions agree" : "top emotions differ" }
             facts.append(Fact(label: "Congruence", value: SVG.p(score), note: agree))
@@ -195,6 +210,17 @@ public struct HTMLReportWriter: ResultWriting {
         return facts
     }
 
+    /// Valence and arousal of face and voice, with the gap on each axis.
+    func affectRows(_ t: TakeAnalysis) -> [AffectRow] {
+        guard let a = t.congruence.affect else { return [] }
+        func row(_ axis: String, _ f: Double, _ v: Double, _ gap: Double, _ agree: Bool, _ word: (Double) -> String) -> AffectRow {
+            AffectRow(axis: axis, face: String(format: "%+.2f %@", f, word(f)), voice: String(format: "%+.2f %@", v, word(v)),
+                      gap: SVG.p(gap), verdict: agree ? "✓ agree" : "✗ differ", verdictClass: agree ? "agree" : "differ")
+        }
+        return [row("Valence", a.face.valence, a.voice.valence, a.valenceGap, a.valenceAgree, Circumplex.valenceWord),
+                row("Arousal", a.face.arousal, a.voice.arousal, a.arousalGap, a.arousalAgree, Circumplex.arousalWord)]
+    }
+
     func settings(_ t: TakeAnalysis) -> [Setting] {
         let s = t.settings
         var out = [
@@ -209,8 +235,8 @@ public struct HTMLReportWriter: ResultWriting {
         if t.face.otherFaces > 0 { out.append(Setting(label: "Other faces", value: "\(t.face.otherFaces) tracked, not classified")) }
         let p = s.policy
         out.append(Setting(label: "Thresholds", value: String(
-            format: "retake below congruence %.2f; spans below %.2f; at most %.0f%% of speech in spans; face in ≥ %.0f%% of frames; ≥ %.1f s of speech",
-            p.retakeBelow, p.spanBelow, p.maxSpanShare * 100, p.minFaceCoverage * 100, p.minSpeechSeconds)))
+            format: "retake below P(same emotion) %.3f, keep from %.3f (unsure between); spans below %.3f; at most %.0f%% of speech in spans; face in ≥ %.0f%% of frames; ≥ %.1f s of speech; valence/arousal agree within %.2f",
+            p.retakeBelow, max(p.keepAbove, p.retakeBelow), p.spanBelow, p.maxSpanShare * 100, p.minFaceCoverage * 100, p.minSpeechSeconds, p.axisTolerance)))
         return out
     }
 

@@ -26,10 +26,10 @@ enum HTMLTemplate {
 <section class="panel ranking" id="ranking">
   <h3>Ranking, best first</h3>
   <table>
-    <thead><tr><th class="num">#</th><th>Take</th><th>Verdict</th><th class="num">Congruence</th><th>Why</th></tr></thead>
+    <thead><tr><th class="num">#</th><th>Take</th><th>Verdict</th><th class="num">P(same)</th><th class="num">Congruence</th><th>Why</th></tr></thead>
     <tbody>
     {{#ranking}}
-      <tr><td class="num">{{rank}}</td><td class="name"><a href="#{{anchor}}">{{name}}</a></td><td><span class="badge small {{decision}}">{{decisionLabel}}</span></td><td class="num">{{score}}</td><td>{{reason}}</td></tr>
+      <tr><td class="num">{{rank}}</td><td class="name"><a href="#{{anchor}}">{{name}}</a></td><td><span class="badge small {{decision}}">{{decisionLabel}}</span></td><td class="num">{{probability}}</td><td class="num">{{score}}</td><td>{{reason}}</td></tr>
     {{/ranking}}
     </tbody>
   </table>
@@ -86,13 +86,30 @@ enum HTMLTemplate {
       {{^hasThumbnails}}<p class="muted">No face thumbnails in this analysis.</p>{{/hasThumbnails}}
     </div>
   </div>
+  <h3>Valence and arousal</h3>
+  <div class="cols affect">
+    <figure class="plot circ">
+{{{circumplex}}}
+    </figure>
+    <div>
+      {{#hasAffect}}
+      <table class="affect">
+        <thead><tr><th>Axis</th><th>Face</th><th>Voice</th><th class="num">Gap</th><th></th></tr></thead>
+        <tbody>
+        {{#affect}}<tr><td>{{axis}}</td><td>{{face}}</td><td>{{voice}}</td><td class="num">{{gap}}</td><td class="{{verdictClass}}">{{verdict}}</td></tr>{{/affect}}
+        </tbody>
+      </table>
+      {{/hasAffect}}
+      <p class="muted small">Russell's circumplex: the take's face (circle) and voice (square), each speech segment faintly; emotion points after Russell &amp; Mehrabian (1977).</p>
+    </div>
+  </div>
   <h3>Speech segments</h3>
   {{#hasSegments}}
   <table class="segments">
-    <thead><tr><th>Time</th><th>Voice</th><th>Face over the span</th><th class="num">Face seen</th><th>Match</th><th class="num">Congruence</th></tr></thead>
+    <thead><tr><th>Time</th><th>Voice</th><th>Face over the span</th><th class="num">Face seen</th><th>Match</th><th class="num">P(same)</th><th>Valence / arousal</th><th class="num">Congruence</th></tr></thead>
     <tbody>
     {{#segments}}
-      <tr{{#flagged}} class="flag"{{/flagged}}><td class="tc">{{start}} – {{end}}</td><td><span class="swatch" style="background:{{voiceColour}}"></span>{{voice}}</td><td>{{#faceColour}}<span class="swatch" style="background:{{faceColour}}"></span>{{/faceColour}}{{face}}</td><td class="num">{{coverage}}</td><td class="{{matchClass}}">{{match}}</td><td class="num">{{score}}</td></tr>
+      <tr{{#flagged}} class="flag"{{/flagged}}><td class="tc">{{start}} – {{end}}</td><td><span class="swatch" style="background:{{voiceColour}}"></span>{{voice}}</td><td>{{#faceColour}}<span class="swatch" style="background:{{faceColour}}"></span>{{/faceColour}}{{face}}</td><td class="num">{{coverage}}</td><td class="{{matchClass}}">{{match}}</td><td class="num">{{probability}}</td><td class="{{axesClass}}">{{axes}}</td><td class="num">{{score}}</td></tr>
     {{/segments}}
     </tbody>
   </table>
@@ -159,6 +176,8 @@ svg .value { font-size: 10px; fill: #59636e; font-variant-numeric: tabular-nums;
 svg .label { font-size: 12px; fill: #1f2328; }
 .cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 28px; }
 @media (max-width: 760px) { .cols { grid-template-columns: minmax(0, 1fr); } .badge { font-size: 20px; padding: 10px 14px; } }
+figure.circ svg { max-width: 300px; margin: 0 auto; }
+p.small { font-size: 12px; }
 .thumbs { display: flex; flex-wrap: wrap; gap: 12px; }
 .thumbs figure { text-align: center; }
 .thumbs img { display: block; width: 92px; height: auto; border-radius: 8px; background: #d0d7de; }

@@ -21,7 +21,8 @@ public enum TextSummary {
             lines.append("  voice  - (no speech classified)")
         }
         if let s = t.congruence.score {
-            lines.append(String(format: "  congruence %.2f (%@)", s, t.congruence.agree == true ? "same top emotion" : "different top emotions"))
+            let p = t.congruence.probability.map { String(format: "P(same emotion) %.2f, ", $0) } ?? ""
+            lines.append(String(format: "  %@congruence %.2f (%@)", p, s, t.congruence.agree == true ? "same top emotion" : "different top emotions"))
         }
         if let i = t.congruence.intended {
             lines.append(String(format: "  intended %@: face %.2f, voice %.2f", i.emotion, i.face ?? 0, i.voice ?? 0))

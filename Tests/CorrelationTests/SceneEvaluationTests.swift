@@ -56,6 +56,21 @@ struct SceneEvaluationTests {
         #expect(close(i.accuracy, 2.0 / 3))
         #expect(close(evaluation.overall.accuracy, 4.0 / 5))
         #expect(evaluation.items.map(\.correct) == [true, true, nil, true, false, true])
+        // Balanced accuracy over the decided (mean of 2/2 and 2/3), counting unsure as wrong (2/3 and 2/3); 5 of 6 decided.
+        #expect(close(evaluation.balancedAccuracy, (1 + 2.0 / 3) / 2))
+        #expect(close(evaluation.balancedAccuracyAll, 2.0 / 3))
+        #expect(close(evaluation.decidedShare, 5.0 / 6))
+        // ROC AUC of the probability over the five scenes that have one: the pairwise definition.
+        var pairs = 0.0, wins = 0.0
+        for a in analyses.indices where [0, 1].contains(a) {
+            for b in [3, 4, 5] {
+                let x = analyses[a].congruence.probability!, y = analyses[b].congruence.probability!
+                wins += x > y ? 1 : x == y ? 0.5 : 0
+                pairs += 1
+            }
+        }
+        #expect(close(evaluation.rocAUCProbability, wins / pairs))
+        #expect(analyses[2].congruence.probability == nil)
 
         let text = evaluation.text
         #expect(text.contains("congruent → keep"))

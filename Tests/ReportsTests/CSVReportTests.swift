@@ -76,10 +76,11 @@ func parseCSV(_ text: String) -> [[String]] {
         #expect(first[0] == "0.000" && first[1] == "10.000")
         #expect(first[6] == "happy" && first[11] == "happy" && first[13] == "true")
         #expect(second[0] == "12.400" && second[1] == "18.000")
-        #expect(second[5] == "0.6400" && second[6] == "sad")
+        #expect(second[5] == "0.8500" && second[6] == "sad")
         #expect(second[11] == "happy" && second[12] == "1.0000" && second[13] == "false")
         let score = try #require(Double(second[14]))
-        #expect(score < VerdictPolicy().spanBelow)
+        #expect(score < 0.72)  // 1 − JSD of a happy face over a sad voice
+        #expect(take.verdict.spans.contains { $0.start == 12.4 && $0.end == 18 })
     }
 
     @Test func segmentWithoutFaceLeavesFaceColumnsEmpty() throws {

@@ -50,7 +50,7 @@ enum Fixtures {
     }
 
     static let happyVoice: EmotionProbabilities = ["angry": 0.05, "happy": 0.70, "neutral": 0.15, "sad": 0.10]
-    static let sadVoice: EmotionProbabilities = ["angry": 0.08, "happy": 0.12, "neutral": 0.16, "sad": 0.64]
+    static let sadVoice: EmotionProbabilities = ["angry": 0.04, "happy": 0.03, "neutral": 0.08, "sad": 0.85]
 
     /// A 20 s take: the face reads happy throughout; the voice is happy 0–10 s and sad 12.4–18 s,
     /// so 12.4–18 is a retake span and the take a retake.

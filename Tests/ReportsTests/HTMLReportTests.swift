@@ -43,8 +43,14 @@ func tagBalanceProblem(_ html: String) -> String? {
         for r in take.verdict.reasons { #expect(html.contains("<li>\(r)</li>")) }
         #expect(html.contains("<span class=\"tc\">00:12.4 – 00:18.0</span>"))
         #expect(html.contains("00:00:12:10 – 00:00:18:00"))
-        // Two plots: the timeline and the distributions.
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        // Three plots: the timeline, the distributions and the circumplex.
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(html.contains("<svg class=\"circumplex\""))
+        // The congruence probability and the valence/arousal table with the numbers of the analysis.
+        let p = try #require(take.congruence.probability), a = try #require(take.congruence.affect)
+        #expect(html.contains("P = \(String(format: "%.2f", p))"))
+        #expect(html.contains(String(format: "<td>Valence</td><td>%+.2f ", a.face.valence)))
+        #expect(html.contains(String(format: "<td>Arousal</td><td>%+.2f ", a.face.arousal)))
         #expect(html.contains("<svg class=\"timeline\""))
         #expect(html.contains("<svg class=\"bars\""))
         // Face: one polyline per label; voice: one band per segment; the span shaded.
@@ -79,7 +85,7 @@ func tagBalanceProblem(_ html: String) -> String? {
         let html = try HTMLReportWriter().render(comparison)
         #expect(tagBalanceProblem(html) == nil)
         #expect(html.contains("id=\"ranking\""))
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2 * comparison.takes.count)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3 * comparison.takes.count)  // timeline, bars, circumplex
         for (i, _) in comparison.takes.enumerated() {
             #expect(html.contains("<a href=\"#take-\(i + 1)\">"))
             #expect(html.contains("<section class=\"panel take\" id=\"take-\(i + 1)\">"))

@@ -13,7 +13,7 @@ import Testing
     @Test func subRipCue() throws {
         let srt = SubRipMarkerWriter().render(take)
         #expect(srt == "1\n00:00:12,400 --> 00:00:18,000\nRETAKE: \(reason)\n\n")
-        #expect(reason.hasPrefix("the face reads happy (0.7"))
+        #expect(reason.hasPrefix("P(same emotion) ") && reason.contains("the face reads happy (0.7"))
     }
 
     @Test func webVTTHeaderAndCue() throws {

@@ -43,7 +43,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Voice-emotion model (default: the bundled Models/voice-emotion.safetensors).") var voiceModel: String?
     @Option(help: "segments (voice-activity detection, default) or study (whole track, first 30 s).") var voiceRule: VoiceRule = .segments
     @Option(help: "Verdict thresholds as JSON (snake_case keys; unspecified keys keep their defaults).") var policy: String?
-    @Option(help: "Retake when the take's congruence score is below this.") var retakeBelow: Double?
+    @Option(help: "Retake when the take's congruence probability (P(same emotion)) is below this; also the span threshold and the keep threshold (no unsure band).") var retakeBelow: Double?
     @Option(help: "Unsure when the main face is seen in less than this share of sampled frames.") var minFaceCoverage: Double?
     @Option(help: "Unsure with less speech than this many seconds.") var minSpeech: Double?
     @Flag(help: "No progress bar.") var quiet = false
@@ -116,7 +116,7 @@ struct AnalyzeCommand: ParsableCommand {
                 throw Failure("\(file): not a verdict policy (\(AnalyzeRunner.describe(decoding: error)))")
             }
         }
-        if let retakeBelow { policy.retakeBelow = retakeBelow; policy.spanBelow = retakeBelow }
+        if let retakeBelow { policy.retakeBelow = retakeBelow; policy.keepAbove = retakeBelow; policy.spanBelow = retakeBelow }
         if let minFaceCoverage { policy.minFaceCoverage = minFaceCoverage }
         if let minSpeech { policy.minSpeechSeconds = minSpeech }
         var intendedName: String?
