@@ -34,10 +34,10 @@ public enum VoiceCalibration {
 
     /// Fits T on every out-of-fold clip of `cv`.
     public static func fit(_ cv: VoiceCrossValidation.Result) throws -> Fit {
-        // TEMPORARY until Stats.Calibration lands on main (merge pending): no temperature fitted.
-        let t = 1.0
-        let inSample = (eceBefore: -1.0, eceAfter: -1.0, nllBefore: -1.0, nllAfter: -1.0)
-        let crossed = inSample
+        let t = Calibration.fitTemperature(logits: cv.oof_logits, targets: cv.oof_targets)
+        let inSample = Calibration.report(logits: cv.oof_logits, targets: cv.oof_targets, temperature: t)
+        // Halves by fold: even folds against odd folds (whole speakers on each side).
+        let crossed = Calibration.crossFitted(logits: cv.oof_logits, targets: cv.oof_targets, fold: cv.oof_folds.map { $0 % 2 == 1 })
         let speakers = cv.folds.flatMap(\.speakers).sorted()
         let extra = cv.extra_training.isEmpty ? "" : " (each fold also trained on \(cv.extra_training.joined(separator: ",")))"
         return Fit(temperature: t, eceBefore: inSample.eceBefore, eceAfter: crossed.eceAfter, nllBefore: inSample.nllBefore,

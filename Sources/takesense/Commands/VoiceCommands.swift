@@ -199,7 +199,7 @@ struct TrainVoice: ParsableCommand {
 extension TrainVoice {
     /// Recipe `statistics`: a statistics head on the frozen encoder, trained on every clip of --data
     /// except --test-speakers, with the temperature and confusion of a CV run (--calibration).
-    func runStatistics(specs: [DatasetSpec], labels: [String], start: Date, log: (String) -> Void) throws {
+    func runStatistics(specs: [DatasetSpec], labels: [String], start: Date, log: @escaping (String) -> Void) throws {
         let (table, encoder) = try statistics.table(initCheckpoint: `init`, specs: specs, speakers: nil, labels: labels, log: log)
         let held = try testSpeakers.map { try VoiceEvaluation.parseSpeakers($0, in: table.samples) } ?? []
         let rows = table.samples.indices.filter { !held.contains(table.samples[$0].speakerRef) }
@@ -275,9 +275,12 @@ struct EvaluateVoice: ParsableCommand {
         let specs = try data.map { try DatasetSpec(parsing: $0) }
         guard !specs.isEmpty else { throw Failure("--data: give at least one corpus, e.g. ravdess=/data/RAVDESS") }
         let clips = try VoiceEvaluation.clips(specs, labels: voice.labels, speakers: speakers)
-        let (report, seconds) = try evaluateVoice(voice, clips)
+        let predictions = try predictVoice(voice, clips)
+        let (report, seconds) = (try predictions.report(), predictions.seconds)
         let audioSeconds = Double(clips.audio.reduce(0) { $0 + $1.count }) / 16000
         print(report.text)
+        print(String(format: "calibration: ECE (15 bins) %.4f, NLL %.4f at temperature %.4f%@", predictions.expectedCalibrationError,
+                     predictions.negativeLogLikelihood, voice.temperature, voice.temperature == 1 ? " (uncalibrated)" : ""))
         print(String(format: "accuracy %.4f, macro-F1 %.4f on %d clips; %.1f s of audio in %.1f s (%.0fx real time, %.0f ms per clip%@)",
                      report.accuracy, report.macro_f1, report.samples, audioSeconds, seconds, audioSeconds / max(seconds, 1e-9),
                      1000 * seconds / Double(max(report.samples, 1)), pad30s ? ", padded to 30 s" : ""))
@@ -320,7 +323,8 @@ extension EvaluateVoice {
 
 /// The statistics-head recipe on the command line (`evaluate voice --cv`, `train voice --recipe statistics`).
 struct StatisticsRecipeOptions: ParsableArguments {
-    @Option(help: "Statistics cache file: computed once, reused while clips, copies, seed and encoder are the same.") var cache: String?
+    @Option(help: "Statistics cache directory: one file per corpus and number of copies, computed once and reused (also for a subset of its clips).")
+    var cache: String?
     @Option(help: "Augmented copies of every clip in the statistics cache.") var copies = 4
     @Option(help: "Hidden state read by the head (0 = embeddings ... 4 = tiny's last).") var layer = 2
     @Flag(help: "A learned weighted sum of every hidden state's statistics instead of one state.") var weightedSum = false
@@ -356,7 +360,7 @@ struct StatisticsRecipeOptions: ParsableArguments {
 
     /// Decodes the clips of `specs` (only `speakers` when given) and computes or loads their statistics.
     func table(initCheckpoint: String?, specs: [DatasetSpec], speakers: String?, labels: [String] = defaultEmotionLabels,
-               log: (String) -> Void) throws -> (VoiceStatisticsTable, URL) {
+               log: @escaping (String) -> Void) throws -> (VoiceStatisticsTable, URL) {
         guard let initCheckpoint else { throw Failure("--init: give the pretrained Whisper encoder (takesense models import-whisper)") }
         let encoder = URL(fileURLWithPath: initCheckpoint)
         do {
@@ -366,19 +370,48 @@ struct StatisticsRecipeOptions: ParsableArguments {
             let classifier = try WhisperClassifier(encoderCheckpoint: encoder, labels: labels,
                                                    options: WhisperClassifierOptions(weightedLayerSum: true, head: .statistics))
             classifier.eval()
-            var progress = ProgressLine()
-            let start = Date()
-            let (table, loaded) = try VoiceStatisticsTable.cached(
-                at: cache.map { URL(fileURLWithPath: $0) }, encoderCheckpoint: encoder, classifier: classifier, clips: clips,
-                augmentation: copies > 0 ? AudioAugmentation() : nil, copies: copies, seed: augmentSeed) { done, total in
-                    progress.update("encoder statistics", fraction: Double(done) / Double(total), detail: "\(done)/\(total) clips",
-                                    eta: Date().timeIntervalSince(start) / Double(done) * Double(total - done))
-                }
-            progress.finish()
-            log(String(format: "%@ statistics of %d clips x %d versions in %.1f s", loaded ? "loaded" : "computed", table.count,
-                       table.copies + 1, Date().timeIntervalSince(start)))
+            // One cache file per corpus, so that adding a corpus (or a subset of speakers) reuses what is computed.
+            if let cache { try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true) }
+            var parts: [VoiceStatisticsTable] = []
+            for corpus in Corpus.allCases {
+                let rows = clips.samples.indices.filter { clips.samples[$0].corpus == corpus }
+                guard !rows.isEmpty else { continue }
+                let part = VoiceClips(samples: rows.map { clips.samples[$0] }, audio: rows.map { clips.audio[$0] },
+                                      targets: rows.map { clips.targets[$0] }, labels: clips.labels)
+                var progress = ProgressLine()
+                let start = Date()
+                let url = cache.map { URL(fileURLWithPath: $0).appendingPathComponent("\(corpus.rawValue)-copies\(copies).safetensors") }
+                let (table, loaded) = try VoiceStatisticsTable.cached(
+                    at: url, encoderCheckpoint: encoder, classifier: classifier, clips: part,
+                    augmentation: copies > 0 ? AudioAugmentation() : nil, copies: copies, seed: augmentSeed) { done, total in
+                        let eta = Date().timeIntervalSince(start) / Double(done) * Double(total - done)
+                        progress.update("encoder statistics", fraction: Double(done) / Double(total), detail: "\(done)/\(total) clips", eta: eta)
+                        // A plain line now and then for logs (the progress line only draws on a terminal).
+                        if done % 250 == 0 { log("encoder statistics (\(corpus.rawValue)): \(done)/\(total) clips, ETA \(ProgressLine.clock(eta))") }
+                    }
+                progress.finish()
+                log(String(format: "%@ %@ statistics of %d clips x %d versions in %.1f s", loaded ? "loaded" : "computed", corpus.rawValue,
+                           table.count, table.copies + 1, Date().timeIntervalSince(start)))
+                parts.append(table)
+            }
+            let table = VoiceStatisticsTable(samples: parts.flatMap(\.samples), targets: parts.flatMap(\.targets), labels: clips.labels,
+                                             statistics: try Torch.cat(parts.map(\.statistics), dim: 0))
             return (table, encoder)
         } catch let error as TorchError { throw Failure(error.message) }
+    }
+}
+
+/// Runs the model on every clip with a progress line: truth and probabilities.
+func predictVoice(_ model: VoiceEmotionModel, _ clips: VoiceClips) throws -> VoiceEvaluation.Predictions {
+    var progress = ProgressLine()
+    defer { progress.finish() }
+    do {
+        return try VoiceEvaluation.predict(model, clips) { done, total, elapsed in
+            progress.update("evaluating", fraction: Double(done) / Double(total), detail: "\(done)/\(total) clips",
+                            eta: elapsed / Double(done) * Double(total - done))
+        }
+    } catch let error as TorchError {
+        throw Failure(error.message)
     }
 }
 

@@ -80,7 +80,7 @@ struct VoiceStatisticsTests {
             for c in labels.indices {
                 for k in 0..<perClass {
                     let speaker = corpus == .tess ? (s == 1 ? "OAF" : "YAF") : String(format: "%02d", s)
-                    samples.append(SpeechSample(path: "/fx/\(corpus)/\(speaker)/\(labels[c])-\(k).wav", label: Emotion(rawValue: labels[c])!,
+                    samples.append(SpeechSample(path: "/fx/\(corpus)/\(speaker)/\(labels[c])-\(k).wav", label: Emotion(rawValue: labels[c]),
                                                 corpus: corpus, speaker: speaker, gender: corpus == .tess ? .female : (s % 2 == 1 ? .male : .female)))
                     targets.append(c)
                 }
@@ -219,7 +219,9 @@ struct VoiceStatisticsTests {
         #expect(try VoiceFixture.maxAbsDiff(first.statistics[0][0], first.statistics[0][1]) > 0)
         let (second, loaded2) = try VoiceStatisticsTable.cached(at: url, encoderCheckpoint: encoder, classifier: classifier, clips: clips,
                                                                 augmentation: AudioAugmentation(), copies: 2, seed: 7)
-        #expect(loaded2 && (try VoiceFixture.maxAbsDiff(first.statistics, second.statistics)) == 0)
+        #expect(loaded2)
+        let difference = try VoiceFixture.maxAbsDiff(first.statistics, second.statistics)
+        #expect(difference == 0)
         #expect(throws: TorchError.self) {
             try VoiceStatisticsTable.cached(at: url, encoderCheckpoint: encoder, classifier: classifier, clips: clips,
                                             augmentation: AudioAugmentation(), copies: 1, seed: 7)
@@ -286,11 +288,12 @@ struct VoiceCrossValidationCLITests {
             }
         }
         let args = ["evaluate", "voice", "--cv", "2", "--init", encoder.path, "--data", "ravdess=ravdess", "--copies", "1",
-                    "--head-epochs", "3", "--cache", "stats.safetensors", "--json", "cv.json"]
+                    "--head-epochs", "3", "--cache", "stats", "--json", "cv.json"]
         let first = try Self.run(args, in: dir)
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains("2-fold speaker-independent CV on ravdess (48 clips)"))
-        #expect(first.err.contains("computed statistics of 48 clips x 2 versions"))
+        #expect(first.err.contains("computed ravdess statistics of 48 clips x 2 versions"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("stats/ravdess-copies1.safetensors").path))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("cv.json"))) as! [String: Any]
         let folds = json["folds"] as! [[String: Any]]
         #expect(folds.map { $0["speakers"] as! [String] } == [["01", "02"], ["03", "04"]])
@@ -300,14 +303,17 @@ struct VoiceCrossValidationCLITests {
 
         let second = try Self.run(args, in: dir)
         #expect(second.status == 0, "\(second.err)")
-        #expect(second.err.contains("loaded statistics of 48 clips x 2 versions"))
+        #expect(second.err.contains("loaded ravdess statistics of 48 clips x 2 versions"))
         let again = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("cv.json"))) as! [String: Any]
         #expect(again["oof_logits"] as! [[Double]] == json["oof_logits"] as! [[Double]])
 
         // Bad input: one line naming the problem, non-zero exit.
         let noInit = try Self.run(["evaluate", "voice", "--cv", "2", "--data", "ravdess=ravdess"], in: dir)
         #expect(noInit.status != 0 && noInit.err.contains("--init"))
-        let otherCache = try Self.run(args.map { $0 == "1" ? "2" : $0 }, in: dir)
-        #expect(otherCache.status != 0 && otherCache.err.contains("stats.safetensors"))
+        // A cache file of other clips (here: another encoder) is an error naming the file, not silently reused.
+        let otherEncoder = dir.appendingPathComponent("encoder2.safetensors")
+        try FileManager.default.copyItem(at: encoder, to: otherEncoder)
+        let otherCache = try Self.run(args.map { $0 == encoder.path ? otherEncoder.path : $0 }, in: dir)
+        #expect(otherCache.status != 0 && otherCache.err.contains("ravdess-copies1.safetensors"), "\(otherCache.err)")
     }
 }
