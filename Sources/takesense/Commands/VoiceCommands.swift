@@ -248,7 +248,14 @@ struct EvaluateVoice: ParsableCommand {
         discussion: """
         Clips whose emotion is outside the model's label set (RAVDESS calm and surprised for the six classes) are \
         skipped and counted. --pad-30s zero-pads every clip to 30 s before the encoder, as the study did \
-        (the default runs each clip at its true length).
+        (the default runs each clip at its true length). The report ends with the expected calibration error \
+        (15 bins) and the negative log-likelihood of the model's (temperature-scaled) probabilities.
+        --cv K instead cross-validates a statistics-head recipe on the frozen encoder --init: the speakers of the \
+        first corpus (RAVDESS) are dealt into K folds (males and females round-robin: K = 10 on actors 01-20 gives \
+        one of each per fold), the other corpora (TESS) join every fold's training set; it prints and writes \
+        (--json) mean ± sd over folds of accuracy and macro-F1, per-class F1, the summed confusion, the \
+        out-of-fold logits and a temperature fitted on them; --cross-corpus adds RAVDESS→TESS, TESS→RAVDESS and \
+        each TESS speaker left out. The encoder's statistics are cached per corpus in --cache.
         """
     )
 
