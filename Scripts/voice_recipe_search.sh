@@ -43,6 +43,7 @@ declare -A variants=(
   [mlp-l2-aug]="$ravdess $aug --layer 2"
   [mlp-l2-aug1]="$ravdess $aug --layer 2 --use-copies 1"
   [mlp-wsum-aug]="$ravdess $aug --weighted-sum"
+  [mlp-l2-p512-aug]="$ravdess $aug --layer 2 --projection 512"
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(mlp-l2 linear-l2 mlp-l2-mean mlp-l1 mlp-l3 mlp-l4 mlp-wsum linear-wsum mlp-l2-tess mlp-l2-tess-unbalanced mlp-wsum-tess mlp-l2-aug mlp-l2-aug1 mlp-wsum-aug)
