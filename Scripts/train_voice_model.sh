@@ -29,7 +29,7 @@ export OMP_WAIT_POLICY=PASSIVE
 both="--data ravdess=$data/ravdess --data tess=$data/tess"
 stats="--init $work/whisper-tiny-en.safetensors --cache $work/statistics ${VOICE_COPIES:---copies 0}"
 # The recipe chosen by the CV (Models/voice-emotion.md, "What was tried").
-recipe=${VOICE_RECIPE:-"--layer 2"}
+recipe=${VOICE_RECIPE:-"--layer 2 --projection 512"}
 
 "$bin" evaluate voice --cv 10 $both $stats $recipe --cross-corpus --json "$work/cv-ravdess-01-20.json"
 r16=$(seq -f "ravdess:%02g" 1 16 | paste -sd,)
