@@ -45,7 +45,7 @@ let package = Package(
         // Corpus layouts (FER2013 CSV/folders, CK+, RAVDESS, CREMA-D, TESS, SAVEE), label sets, split presets.
         .target(name: "Datasets"),
         .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Training"]),
-        .target(name: "VoiceEmotion", dependencies: ["Torch", "Media", "Datasets", "Training"]),
+        .target(name: "VoiceEmotion", dependencies: ["Torch", "Media", "Datasets", "Training", "Stats"]),
         // Training loop, checkpoints, curves, evaluation reports: shared by face and voice.
         .target(name: "Training", dependencies: ["Torch", "Stats"]),
         // C++17 shim: an extern "C" API over OpenCV's Haar cascade and area resize (Debian's libopencv-dev).

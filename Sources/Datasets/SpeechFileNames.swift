@@ -140,7 +140,15 @@ public struct TESSFileName: Hashable, Codable, Sendable {
         guard let emotion else {
             throw malformed(fileName, "emotion suffix \"\(parts[parts.count - 1])\" is not a known emotion")
         }
-        self.speaker = parts[0].uppercased()
+        // One original TESS file lacks the speaker's final F (`OAF_neutral/OA_bite_neutral.wav`): a
+        // prefix that is not a speaker but begins the folder's speaker takes the folder's speaker.
+        var speaker = parts[0].uppercased()
+        if !Self.speakers.contains(speaker), let folder,
+           let folderSpeaker = folder.split(separator: "_").first.map({ String($0).uppercased() }),
+           Self.speakers.contains(folderSpeaker), folderSpeaker.hasPrefix(speaker) {
+            speaker = folderSpeaker
+        }
+        self.speaker = speaker
         let wordParts = parts[1..<(parts.count - suffixParts)]
         self.word = wordParts.joined(separator: "_")
         self.emotion = emotion

@@ -19,14 +19,44 @@ public final class VoiceEmotionModel: @unchecked Sendable {
     /// Shortest clip the model is run on; shorter audio is zero-padded to it (0.1 s).
     public static let minimumSamples = 1_600
 
-    public init(_ classifier: WhisperClassifier) {
+    /// Logits are divided by this before the softmax (temperature scaling; 1 = uncalibrated).
+    public let temperature: Double
+    /// The out-of-fold confusion matrix the calibration was fitted with (rows truth, columns
+    /// prediction, in `labels` order), when the file carries one: how this recipe errs on unheard voices.
+    public let confusion: [[Int]]?
+    /// What the temperature was fitted on, when the file says.
+    public let calibrationFitOn: String?
+
+    public init(_ classifier: WhisperClassifier, temperature: Double = 1, confusion: [[Int]]? = nil, calibrationFitOn: String? = nil) {
         self.classifier = classifier
+        self.temperature = temperature
+        self.confusion = confusion
+        self.calibrationFitOn = calibrationFitOn
         classifier.eval()
     }
 
-    /// Loads a model saved by `takesense train voice` (a WhisperClassifier safetensors file).
+    /// Loads a model saved by `takesense train voice` (a WhisperClassifier safetensors file), with its
+    /// calibration (`takesense.calibration.*` metadata) when present.
     public convenience init(contentsOf url: URL) throws {
-        try self.init(WhisperClassifier(contentsOf: url))
+        let classifier = try WhisperClassifier(contentsOf: url)
+        let meta = try Checkpoint.safetensorsMetadata(url)
+        var temperature = 1.0
+        if let text = meta[VoiceCalibration.temperatureKey] {
+            guard let t = Double(text.trimmingCharacters(in: CharacterSet.whitespaces)), t.isFinite, t > 0 else {
+                throw TorchError("\(url.path): metadata '\(VoiceCalibration.temperatureKey)' is not a positive number: \(text)")
+            }
+            temperature = t
+        }
+        var confusion: [[Int]]?
+        if let text = meta[VoiceCalibration.confusionKey] {
+            guard let rows = try ClassifierHead.parseJSON(text, file: url, key: VoiceCalibration.confusionKey) as? [[Int]],
+                  rows.count == classifier.labels.count, rows.allSatisfy({ $0.count == classifier.labels.count })
+            else {
+                throw TorchError("\(url.path): metadata '\(VoiceCalibration.confusionKey)' is not a \(classifier.labels.count)x\(classifier.labels.count) matrix")
+            }
+            confusion = rows
+        }
+        self.init(classifier, temperature: temperature, confusion: confusion, calibrationFitOn: meta[VoiceCalibration.fitOnKey])
     }
 
     /// Emotion names, in probability order.
@@ -38,7 +68,7 @@ public final class VoiceEmotionModel: @unchecked Sendable {
         set { classifier.options.padTo30s = newValue }
     }
 
-    /// Class probabilities for 16 kHz mono samples of any length.
+    /// Calibrated class probabilities (softmax of logits / ``temperature``) for 16 kHz mono samples of any length.
     public func probabilities(samples: [Float]) throws -> [Float] {
         guard !samples.isEmpty else { throw TorchError("voice emotion: no audio samples") }
         let windows = Self.windows(count: samples.count)
@@ -47,7 +77,7 @@ public final class VoiceEmotionModel: @unchecked Sendable {
         for range in windows {
             var clip = Array(samples[range])
             if clip.count < Self.minimumSamples { clip += [Float](repeating: 0, count: Self.minimumSamples - clip.count) }
-            let p = try Torch.noGrad { try classifier.logits(clips: [clip]).softmax(dim: -1)[0].floats() }
+            let p = try Torch.noGrad { try (classifier.logits(clips: [clip]) / temperature).softmax(dim: -1)[0].floats() }
             let w = Double(range.count)
             for i in total.indices { total[i] += w * Double(p[i]) }
             weightSum += w

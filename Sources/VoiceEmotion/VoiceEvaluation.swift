@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Stats
 import Torch
 import Training
 
@@ -21,24 +22,50 @@ public enum VoiceEvaluation {
         return try VoiceClips.load(samples, labels: labels, skipped: loaded.report.skipped)
     }
 
-    /// Runs the model on every clip (each at its true length, or padded to 30 s if the model is set
-    /// so): the report and the seconds spent in the model.
-    public static func evaluate(_ model: VoiceEmotionModel, _ clips: VoiceClips,
-                                progress: ((Int, Int, Double) -> Void)? = nil) throws -> (report: EvaluationReport, seconds: Double) {
+    /// What a model said about every clip: the truth in the model's label order and its (calibrated) probabilities.
+    public struct Predictions: Sendable {
+        public var truth: [Int]
+        public var probabilities: [[Double]]
+        public var labels: [String]
+        public var skipped: [String: Int]
+        /// Seconds spent in the model.
+        public var seconds: Double
+
+        public var predicted: [Int] { probabilities.map { p in p.indices.max { p[$0] < p[$1] }! } }
+
+        public func report() throws -> EvaluationReport {
+            try EvaluationReport(truth: truth, predicted: predicted, labels: labels, skipped: skipped)
+        }
+
+        /// Expected calibration error (15 equal-width bins of the top probability) and mean negative log-likelihood.
+        public var expectedCalibrationError: Double { Calibration.expectedCalibrationError(probabilities: probabilities, targets: truth, bins: 15) }
+        public var negativeLogLikelihood: Double { Calibration.negativeLogLikelihood(probabilities: probabilities, targets: truth) }
+    }
+
+    /// Runs the model on every clip (each at its true length, or padded to 30 s if the model is set so).
+    public static func predict(_ model: VoiceEmotionModel, _ clips: VoiceClips,
+                               progress: ((Int, Int, Double) -> Void)? = nil) throws -> Predictions {
         let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, $0) })
         let truth = try clips.targets.map { t -> Int in
             guard let i = index[clips.labels[t]] else { throw TorchError("label '\(clips.labels[t])' is not one of the model's (\(model.labels.joined(separator: ", ")))") }
             return i
         }
-        var predicted: [Int] = []
+        var probabilities: [[Double]] = []
         let start = Date()
         for (i, audio) in clips.audio.enumerated() {
-            let p = try model.probabilities(samples: audio)
-            predicted.append(p.indices.max { p[$0] < p[$1] }!)
+            probabilities.append(try model.probabilities(samples: audio).map(Double.init))
             progress?(i + 1, clips.count, Date().timeIntervalSince(start))
         }
-        let seconds = Date().timeIntervalSince(start)
-        return (try EvaluationReport(truth: truth, predicted: predicted, labels: model.labels, skipped: clips.skipped), seconds)
+        return Predictions(truth: truth, probabilities: probabilities, labels: model.labels, skipped: clips.skipped,
+                           seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Runs the model on every clip (each at its true length, or padded to 30 s if the model is set
+    /// so): the report and the seconds spent in the model.
+    public static func evaluate(_ model: VoiceEmotionModel, _ clips: VoiceClips,
+                                progress: ((Int, Int, Double) -> Void)? = nil) throws -> (report: EvaluationReport, seconds: Double) {
+        let p = try predict(model, clips, progress: progress)
+        return (try p.report(), p.seconds)
     }
 
     /// `19,20` (those speakers in every corpus that has them) or `ravdess:19,cremad:1001`.

@@ -14,15 +14,51 @@ public struct WhisperClassifierOptions: Codable, Sendable, Equatable {
     /// Zero-pad every clip to 30 s before the log-mel (the study; ~20x slower). Off: clips keep their length.
     public var padTo30s = false
     public var pooling: TemporalPooling = .trueLength
+    /// Which head reads the hidden states.
+    public var head: WhisperHead = .projectedMean
+    /// Statistics head: read the standard deviation over time as well as the mean (false: mean only).
+    public var poolStd = true
+    /// Dropout of the statistics head while training (on the standardised statistics and after the projector).
+    public var dropout = 0.0
 
     public init(projectionSize: Int = 256, weightedLayerSum: Bool = false, outputLayer: Int? = nil, padTo30s: Bool = false,
-                pooling: TemporalPooling = .trueLength) {
+                pooling: TemporalPooling = .trueLength, head: WhisperHead = .projectedMean, dropout: Double = 0) {
         self.projectionSize = projectionSize
         self.weightedLayerSum = weightedLayerSum
         self.outputLayer = outputLayer
         self.padTo30s = padTo30s
         self.pooling = pooling
+        self.head = head
+        self.dropout = dropout
     }
+}
+
+/// The two classification heads of ``WhisperClassifier``.
+public enum WhisperHead: String, Codable, Sendable {
+    /// transformers' head: projector on every frame, mean over the clip's frames, linear classifier.
+    case projectedMean = "projected_mean"
+    /// Statistics pooling: mean and standard deviation over the clip's frames of the chosen hidden
+    /// state (or, with `weightedLayerSum`, a softmax-weighted sum of every hidden state's
+    /// statistics), standardised with the training set's statistics (`normalizer.*`), then an
+    /// optional projector (ReLU) and the linear classifier. Trained on a frozen encoder from cached
+    /// statistics, so the whole CV of a recipe takes minutes.
+    case statistics
+}
+
+/// Training-set mean and scale of the pooled statistics (buffers `normalizer.mean`, `normalizer.scale`).
+public final class StatisticsNormalizer: Module {
+    @Buffer public var mean: Tensor
+    @Buffer public var scale: Tensor
+
+    /// `shape`: (2·d_model) for one hidden state, (hidden states, 2·d_model) for a weighted sum
+    /// (each state's statistics are standardised before they are summed).
+    public init(shape: [Int]) throws {
+        mean = try Tensor.zeros(shape)
+        scale = try Tensor.ones(shape)
+        super.init()
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try (x - mean) / scale }
 }
 
 /// Whisper encoder + classification head with WhisperForAudioClassification's parameter names
@@ -33,7 +69,10 @@ public struct WhisperClassifierOptions: Codable, Sendable, Equatable {
 public final class WhisperClassifier: Module, SpeechEmotionClassifier {
     public let encoder: WhisperEncoder
     public let layer_weights: Tensor?
-    public let projector: Linear
+    /// Standardisation of the statistics head's input (nil for the projected-mean head).
+    public let normalizer: StatisticsNormalizer?
+    /// nil for a statistics head without projection (a linear classifier on the statistics).
+    public let projector: Linear?
     public let classifier: Linear
     public let labels: [String]
     public var options: WhisperClassifierOptions
@@ -50,8 +89,17 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
         encoder = try WhisperEncoder(config)
         let hiddenCount = config.layers + 1
         layer_weights = options.weightedLayerSum ? try Tensor.full([hiddenCount], 1 / Double(hiddenCount)).requiresGrad(true) : nil
-        projector = try Linear(config.dModel, options.projectionSize)
-        classifier = try Linear(options.projectionSize, labels.count)
+        switch options.head {
+        case .projectedMean:
+            normalizer = nil
+            projector = try Linear(config.dModel, options.projectionSize)
+            classifier = try Linear(options.projectionSize, labels.count)
+        case .statistics:
+            let width = options.poolStd ? 2 * config.dModel : config.dModel
+            normalizer = try StatisticsNormalizer(shape: options.weightedLayerSum ? [hiddenCount, width] : [width])
+            projector = options.projectionSize > 0 ? try Linear(width, options.projectionSize) : nil
+            classifier = try Linear(options.projectionSize > 0 ? options.projectionSize : width, labels.count)
+        }
         self.labels = labels
         self.options = options
         frontEnd = LogMelSpectrogram(melBins: config.melBins)
@@ -63,6 +111,9 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
     /// and clips not padded to 30 s, the padding of a batch is also masked out of attention, so each
     /// clip gets the logits it gets alone.
     public func logits(mel: Tensor, validFrames: [Int]? = nil) throws -> Tensor {
+        if options.head == .statistics {
+            return try logits(statistics: statistics(mel: mel, validFrames: validFrames))
+        }
         var hidden: Tensor
         if let layer_weights {
             hidden = try ClassifierHead.weightedSum(encoder.hiddenStates(mel), weights: layer_weights)
@@ -76,6 +127,9 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
     /// Logits from cached `hidden_states[fromLayer]` (N, T, d_model) of a zero-padded batch: the
     /// remaining blocks, then the head. What training on frozen lower blocks runs every step.
     public func logits(hidden: Tensor, fromLayer: Int, validFrames: [Int]?) throws -> Tensor {
+        guard options.head == .projectedMean else {
+            throw TorchError("Whisper classifier: the statistics head trains on cached statistics, not on cached block outputs")
+        }
         guard layer_weights == nil else {
             throw TorchError("Whisper classifier: a weighted layer sum needs every hidden state; it cannot start from cached block outputs")
         }
@@ -97,7 +151,64 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
         options.padTo30s || options.pooling != .trueLength ? nil : validFrames
     }
 
+    // MARK: Statistics head
+
+    /// The hidden state the statistics head reads when it does not sum them all.
+    var statisticsLayer: Int { options.outputLayer ?? encoder.config.layers }
+
+    /// Pooled statistics (N, H, 2·d_model) of hidden states 0..<H of a log-mel batch: per item, the
+    /// mean and standard deviation over its valid frames (padding of the batch masked out of
+    /// attention and of the statistics). H covers every hidden state with `all` or a weighted sum,
+    /// otherwise just up to the one read. The same function fills the training cache, so cached and
+    /// live statistics agree.
+    public func statistics(mel: Tensor, validFrames: [Int]?, all: Bool = false) throws -> Tensor {
+        let top = all || options.weightedLayerSum ? encoder.config.layers : statisticsLayer
+        let lengths = validFrames
+        var x = try encoder.embed(mel)
+        var pooled = [try Self.meanAndStd(x, lengths: lengths)]
+        for i in 0..<top {
+            x = try encoder.resume(x, fromLayer: i, outputLayer: i + 1, validFrames: attentionLengths(validFrames))
+            pooled.append(try Self.meanAndStd(x, lengths: lengths))
+        }
+        return try Torch.stack(pooled, dim: 1)
+    }
+
+    /// [mean, std] over the first lengths[i] frames of each item of (N, T, D): (N, 2D). The variance is
+    /// taken around the mean (not E[x²] − E[x]², which loses digits on Whisper's large activations).
+    static func meanAndStd(_ x: Tensor, lengths: [Int]?) throws -> Tensor {
+        let mean = try ClassifierHead.meanPool(x, lengths: lengths)
+        let centred = try x - mean.unsqueeze(1)
+        let variance = try ClassifierHead.meanPool(centred * centred, lengths: lengths)
+        return try Torch.cat([mean, variance.clamp(min: 1e-10).sqrt()], dim: 1)
+    }
+
+    /// Logits from pooled statistics (N, H, 2·d_model) as `statistics(mel:)` gives them (or the cache).
+    public func logits(statistics: Tensor) throws -> Tensor {
+        guard let normalizer else { throw TorchError("Whisper classifier: not a statistics head") }
+        // Mean only: the first d_model features of each state's [mean, std].
+        let statistics = options.poolStd ? statistics : try statistics.slice(dim: 2, start: 0, end: encoder.config.dModel)
+        var z: Tensor
+        if let layer_weights {
+            guard statistics.size(1) == layer_weights.count else {
+                throw TorchError("Whisper classifier: \(statistics.size(1)) hidden states' statistics for \(layer_weights.count) layer weights")
+            }
+            let w = try layer_weights.softmax(dim: -1).reshape([1, layer_weights.count, 1])
+            z = try (normalizer(statistics) * w).sum(dim: 1)
+        } else {
+            guard statistics.size(1) > statisticsLayer else {
+                throw TorchError("Whisper classifier: statistics of \(statistics.size(1)) hidden states do not include state \(statisticsLayer)")
+            }
+            z = try normalizer(statistics.select(dim: 1, index: statisticsLayer))
+        }
+        z = try Functional.dropout(z, p: options.dropout, training: training)
+        if let projector {
+            z = try Functional.dropout(projector(z).relu(), p: options.dropout, training: training)
+        }
+        return try classifier(z)
+    }
+
     func head(_ hidden: Tensor, validFrames: [Int]?) throws -> Tensor {
+        guard let projector else { throw TorchError("Whisper classifier: no projector") }
         let projected = try projector(hidden)
         let pooled = try ClassifierHead.meanPool(projected, lengths: options.pooling == .trueLength ? validFrames : nil)
         return try classifier(pooled)
@@ -136,6 +247,10 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
         if let k = options.outputLayer { config["output_layer"] = k }
         config["pad_30s"] = options.padTo30s
         config["pooling"] = options.pooling.rawValue
+        if options.head != .projectedMean {
+            config["head"] = options.head.rawValue
+            config["pool_std"] = options.poolStd
+        }
         return ["takesense.architecture": Self.architecture, "takesense.config": ClassifierHead.metadataJSON(config),
                 "takesense.labels": ClassifierHead.metadataJSON(labels)]
     }
@@ -174,6 +289,11 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
         options.outputLayer = config["output_layer"] as? Int
         options.padTo30s = config["pad_30s"] as? Bool ?? false
         options.pooling = (config["pooling"] as? String).flatMap(TemporalPooling.init(rawValue:)) ?? .trueLength
+        if let head = config["head"] as? String {
+            guard let h = WhisperHead(rawValue: head) else { throw TorchError("\(url.path): unknown head '\(head)' in takesense.config") }
+            options.head = h
+        }
+        options.poolStd = config["pool_std"] as? Bool ?? true
         try self.init(sizes, labels: labels, options: options)
         try load(contentsOf: url, strict: true)
     }

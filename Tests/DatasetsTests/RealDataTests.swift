@@ -23,10 +23,37 @@ enum RealData {
 
     static var fer2013: String? { root.map { $0 + "/fer2013" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
     static var ravdess: String? { root.map { $0 + "/ravdess" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
+    static var tess: String? { root.map { $0 + "/tess" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
 }
 
 @Suite("Real data (shared/data)")
 struct RealDataTests {
+    /// TESS as shipped in shared/data: 2,798 files (OAF_back_angry and YAF_beg_sad missing), one named
+    /// `OA_bite_neutral.flac`, which must count as OAF's.
+    @Test(.enabled(if: RealData.tess != nil, "shared/data/tess not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real TESS checks"))
+    func tessLayout() throws {
+        let root = try #require(RealData.tess)
+        let seven = try TESS.load(root: root, options: LoadOptions(labels: .seven))
+        #expect(seven.samples.count == 2_798)
+        #expect(seven.report.unrecognised == 0)
+        #expect(seven.report.duplicates == 0)
+        var perSpeaker: [String: [String: Int]] = [:]
+        for s in seven.samples { perSpeaker[s.speaker, default: [:]][s.label.rawValue, default: 0] += 1 }
+        #expect(perSpeaker == [
+            "OAF": ["angry": 199, "disgust": 200, "fear": 200, "happy": 200, "neutral": 200, "surprise": 200, "sad": 200],
+            "YAF": ["angry": 200, "disgust": 200, "fear": 200, "happy": 200, "neutral": 200, "surprise": 200, "sad": 199],
+        ])
+        let bite = try #require(seven.samples.first { $0.path.hasSuffix("OA_bite_neutral.flac") })
+        #expect(bite.speaker == "OAF" && bite.label == .neutral && bite.sentence == "bite" && bite.gender == .female)
+        // Each speaker says each word once per emotion: no (speaker, word, emotion) twice.
+        #expect(Set(seven.samples.map { "\($0.speaker)/\($0.sentence ?? "")/\($0.label)" }).count == 2_798)
+
+        let six = try TESS.load(root: root)
+        #expect(six.samples.count == 2_398)
+        #expect(six.skipped == ["surprise": 400])
+        #expect(Set(six.samples.map(\.speaker)) == ["OAF", "YAF"])
+    }
+
     @Test(.enabled(if: RealData.fer2013 != nil, "shared/data/fer2013 not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real FER2013 checks"))
     func fer2013Folders() throws {
         let root = try #require(RealData.fer2013)
