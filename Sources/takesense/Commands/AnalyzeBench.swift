@@ -34,7 +34,7 @@ struct AnalyzeBench: ParsableCommand {
     /// ffmpeg video settings that turn the generated H.264 take into each codec (sound copied).
     static let transcodes: [String: [String]] = [
         "h264": [],
-        "hevc": ["-c:v", "libx265", "-preset", "fast", "-crf", "26", "-pix_fmt", "yuv420p", "-tag:v", "hvc1", "-x265-params", "log-level=error"],
+        "hevc": ["-c:v", "libx265", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p", "-tag:v", "hvc1", "-x265-params", "log-level=error"],
         "prores": ["-c:v", "prores_ks", "-profile:v", "2", "-pix_fmt", "yuv422p10le"],
         "dnxhr": ["-c:v", "dnxhd", "-profile:v", "dnxhr_sq", "-pix_fmt", "yuv422p"],
     ]
