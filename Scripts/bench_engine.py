@@ -102,7 +102,7 @@ def fernet(width, classes=6):
 # bfloat16 rows: (precision, channels-last) variants, named as in BenchCommand.swift.
 PRECISIONS = [("fp32", False), ("bf16", False), ("bf16", True)]
 CONV_SHAPES = [(32, 48), (64, 24), (128, 12)]
-FERNET_WIDTHS = [20, 32, 48]
+FERNET_WIDTHS = [20, 24, 32]
 
 
 def variant(precision, cl):
