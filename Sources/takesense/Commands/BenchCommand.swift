@@ -168,6 +168,10 @@ struct EngineBench: ParsableCommand {
         let reference = swiftOnly ? nil : try PythonReference(python: python, script: script)
         print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, libtorch \(Torch.version), \(Torch.threads) threads, "
               + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset"), best of \(rounds) alternating rounds")
+        // bf16 rows depend on the CPU: oneDNN uses AMX tiles where the CPU has them, AVX-512 BF16 otherwise.
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ").map(String.init)) } ?? []
+        print("bfloat16 support: avx512_bf16 \(flags.contains("avx512_bf16") ? "yes" : "no"), amx_bf16 \(flags.contains("amx_bf16") ? "yes" : "no")")
         print("| row | Swift (ms) | python3-torch (ms) | Swift/Python |")
         print("|---|---:|---:|---:|")
         for (name, inference, body) in work {

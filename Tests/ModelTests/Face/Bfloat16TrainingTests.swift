@@ -68,6 +68,7 @@ struct Bfloat16TrainingTests {
         let fp32 = try run(nil, channelsLast: false, train: train, valid: valid)
         let bf16 = try run(.bfloat16, channelsLast: true, train: train, valid: valid)
         let a = fp32.last!, b = bf16.last!
+        print("bf16 parity (validation accuracy per epoch): fp32 \(fp32), bf16 channels-last \(bf16)")
         // Sampling noise of an accuracy difference on 1500 faces: 3 standard errors of the difference
         // of two proportions (about 0.054 at p = 0.4).
         let bound = 3 * (2 * a * (1 - a) / Double(valid.count)).squareRoot()
