@@ -119,6 +119,13 @@ public final class FaceClassifier {
             views.append(w)
             if mode != .none { views.append(try w.flip([3])) }
         }
+        if views.count > 2 {
+            // Ten-crop: one batched pass over all views (analyze classifies a few faces at a time, and ten
+            // passes of a small batch cost far more than one pass of ten times the batch).
+            let n = input.size(0)
+            let all = try network(Torch.cat(views, dim: 0))
+            return try all.reshape([views.count, n, all.size(1)]).mean(dim: 0)
+        }
         // One pass per view (the same batch shape as training's evaluation); the sum in view order, then
         // the mean — for flip averaging exactly the (a + b) / 2 of earlier releases.
         var sum = try network(views[0])
