@@ -169,7 +169,7 @@ struct TrainFace: ParsableCommand {
         trainer.modelMetadata = classifier.metadata.merging(["recipe": recipe, "augment": augment ?? (study ? "study" : "strong"), "trained_on": data,
                                                              "precision": precision]) { $1 }
         log("training \(architecture) (\(network.parameterCount(trainableOnly: true)) trainable of \(network.parameterCount()) parameters), "
-            + "\(prep.inputSize)x\(prep.inputSize)x\(prep.channels), \(config.epochs) epochs, batch \(config.batchSize), \(Torch.threads) threads")
+            + "\(prep.networkSize)x\(prep.networkSize)x\(prep.channels)\(prep.cropSize != nil ? " crops of \(prep.inputSize) px" : ""), \(config.epochs) epochs, batch \(config.batchSize), \(Torch.threads) threads")
         let result = try trainer.run(
             train: try FaceBatches(trainSet, preprocessing: prep, augmentation: augmentation, shuffle: true, seed: seed),
             validation: try FaceBatches(validSet, preprocessing: prep),
