@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Stats"),
         // Corpus layouts (FER2013 CSV/folders, CK+, RAVDESS, CREMA-D, TESS, SAVEE), label sets, split presets.
         .target(name: "Datasets"),
-        .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Training"]),
+        .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Training", "Stats"]),
         .target(name: "VoiceEmotion", dependencies: ["Torch", "Media", "Datasets", "Training", "Stats"]),
         // Training loop, checkpoints, curves, evaluation reports: shared by face and voice.
         .target(name: "Training", dependencies: ["Torch", "Stats"]),

@@ -87,6 +87,65 @@ def small_cnn():
     return nn.Sequential(*block(1, 32), *block(32, 64), *block(64, 128), nn.Flatten(), nn.Linear(128 * 6 * 6, 6))
 
 
+def fernet(width, classes=6):
+    """FaceEmotion.FERNet: four stages of two 3x3 conv-BN-ReLU (w, 2w, 4w, 8w), max-pooling between them."""
+    layers, c = [], 1
+    for stage, w in enumerate([width, width * 2, width * 4, width * 8]):
+        for _ in range(2):
+            layers += [nn.Conv2d(c, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU()]
+            c = w
+        if stage < 3:
+            layers.append(nn.MaxPool2d(2))
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(c, classes))
+
+
+# bfloat16 rows: (precision, channels-last) variants, named as in BenchCommand.swift.
+PRECISIONS = [("fp32", False), ("bf16", False), ("bf16", True)]
+CONV_SHAPES = [(32, 48), (64, 24), (128, 12)]
+FERNET_WIDTHS = [20, 24, 32]
+
+
+def variant(precision, cl):
+    return precision + (" channels-last" if cl else "")
+
+
+def bf16_rows(out):
+    """Single 3x3 convolutions and FERNet training steps, fp32 vs bf16 autocast (fp32 master weights)."""
+    for c, hw in CONV_SHAPES:
+        for precision, cl in PRECISIONS:
+            conv = nn.Conv2d(c, c, 3, padding=1, bias=False)
+            x = torch.randn(64, c, hw, hw)
+            if cl:
+                conv = conv.to(memory_format=torch.channels_last)
+                x = x.contiguous(memory_format=torch.channels_last)
+            x.requires_grad_()
+
+            def step(conv=conv, x=x, bf16=precision == "bf16"):
+                conv.zero_grad()
+                x.grad = None
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    y = conv(x)
+                y.float().sum().backward()
+            out[f"conv3x3 {c}ch {hw}x{hw} b64 fwd+bwd {variant(precision, cl)}"] = (step, False)
+    for width in FERNET_WIDTHS:
+        for precision, cl in PRECISIONS:
+            net = fernet(width).train()
+            if cl:
+                net = net.to(memory_format=torch.channels_last)
+            opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, nesterov=True, weight_decay=5e-4)
+            x, y = torch.randn(64, 1, 40, 40), torch.randint(0, 6, (64,))
+            if cl:
+                x = x.contiguous(memory_format=torch.channels_last)
+
+            def step(net=net, opt=opt, x=x, y=y, bf16=precision == "bf16"):
+                opt.zero_grad()
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    logits = net(x)
+                F.cross_entropy(logits.float(), y).backward()
+                opt.step()
+            out[f"fernet-{width} train step b64 1x40x40 {variant(precision, cl)}"] = (step, False)
+
+
 def rows():
     """Row name -> closure doing one unit of work (models built once)."""
     torch.manual_seed(0)
@@ -108,6 +167,7 @@ def rows():
         F.cross_entropy(cnn(x), y).backward()
         opt.step()
     out["small CNN train step b64 1x48x48"] = (step, False)
+    bf16_rows(out)
     return out
 
 

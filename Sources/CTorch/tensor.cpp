@@ -1,5 +1,6 @@
 // Tensors: runtime settings, creation, inspection, autograd, element-wise ops, reductions, shapes.
 #include "common.hpp"
+#include <ATen/autocast_mode.h>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -99,6 +100,22 @@ int ts_set_grad_enabled(int enabled) {
 }
 int ts_is_grad_enabled(void) { return c10::GradMode::is_enabled() ? 1 : 0; }
 int ts_cuda_is_available(void) { return torch::cuda::is_available() ? 1 : 0; }
+
+// ---- Autocast ----
+int ts_autocast_set_cpu(int enabled, int dtype, int *was_enabled, int *was_dtype) {
+    return status_call([&] {
+        if (was_enabled) *was_enabled = at::autocast::is_cpu_enabled() ? 1 : 0;
+        if (was_dtype) *was_dtype = dtype_code(at::autocast::get_autocast_cpu_dtype());
+        at::ScalarType st = scalar_type(dtype);
+        if (st != at::kBFloat16) throw std::invalid_argument("CPU autocast supports bfloat16 only in libtorch 1.13");
+        at::autocast::set_autocast_cpu_dtype(st);
+        at::autocast::set_cpu_enabled(enabled != 0);
+    });
+}
+int ts_autocast_is_cpu_enabled(void) { return at::autocast::is_cpu_enabled() ? 1 : 0; }
+int ts_autocast_increment_nesting(void) { return at::autocast::increment_nesting(); }
+int ts_autocast_decrement_nesting(void) { return at::autocast::decrement_nesting(); }
+void ts_autocast_clear_cache(void) { at::autocast::clear_cache(); }
 
 // ---- Lifetime, creation ----
 void ts_free(ts_tensor t) { delete reinterpret_cast<at::Tensor *>(t); }
@@ -218,6 +235,16 @@ int ts_is_leaf(ts_tensor t) { return guard<int>(-1, [&] { return T(t).is_leaf() 
 // ---- Conversions, in-place ----
 ts_tensor ts_clone(ts_tensor t) { return tensor_call([&] { return T(t).clone(); }); }
 ts_tensor ts_contiguous(ts_tensor t) { return tensor_call([&] { return T(t).contiguous(); }); }
+ts_tensor ts_contiguous_format(ts_tensor t, int channels_last) {
+    return tensor_call([&] {
+        return T(t).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+    });
+}
+int ts_is_contiguous_format(ts_tensor t, int channels_last) {
+    return guard<int>(-1, [&] {
+        return T(t).is_contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous) ? 1 : 0;
+    });
+}
 ts_tensor ts_to_dtype(ts_tensor t, int dtype) { return tensor_call([&] { return T(t).to(scalar_type(dtype)); }); }
 ts_tensor ts_to_device(ts_tensor t, int dev, int index) {
     return tensor_call([&] { return T(t).to(device(dev, index)); });

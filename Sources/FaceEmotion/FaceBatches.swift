@@ -40,7 +40,9 @@ public struct FaceBatches: BatchSource, @unchecked Sendable {
                 let index = try Tensor(slice.map(Int64.init))
                 var x = try data.images.indexSelect(dim: 0, index: index).to(.float32) / 255.0
                 if let augmentation { x = try augmentation.apply(x, rng: &rng) }
-                return Batch(inputs: try preprocessing.apply(x), targets: try targetTensor.indexSelect(dim: 0, index: index))
+                // Random-crop augmentation already produced the network's input size: normalise only.
+                let inputs = augmentation?.cropOutput != nil ? try preprocessing.normalise(x) : try preprocessing.apply(x)
+                return Batch(inputs: inputs, targets: try targetTensor.indexSelect(dim: 0, index: index))
             }
         }
     }

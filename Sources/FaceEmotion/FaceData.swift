@@ -92,8 +92,27 @@ public struct FaceAugmentation: Codable, Sendable, Equatable {
     public var contrast = 0.2
     /// Probability of erasing a random rectangle (Zhong et al.'s random erasing).
     public var erase = 0.5
+    /// Random-crop training: the output is `cropOutput`×`cropOutput`, sampled from a square window of
+    /// side `cropMinSide...cropMaxSide` input pixels (the scale jitter) placed at random inside the face.
+    /// nil = the output keeps the input's size (whole-face training).
+    public var cropOutput: Int? = nil
+    public var cropMinSide: Int? = nil
+    public var cropMaxSide: Int? = nil
 
     public init() {}
+
+    /// The `crop` recipe's augmentation (after Khaireddin & Chen 2021): random 40–44 px windows of the
+    /// 48 px face resampled to 40 px, horizontal flip, rotation ±10°, brightness/contrast ±20 %, random
+    /// erasing (p 0.5). No extra shift or scale: the window position and side are the shift and scale.
+    public static func crops(output: Int = 40, sides: ClosedRange<Int> = 40...44) -> FaceAugmentation {
+        var a = FaceAugmentation()
+        a.scale = 0
+        a.translate = 0
+        a.cropOutput = output
+        a.cropMinSide = sides.lowerBound
+        a.cropMaxSide = sides.upperBound
+        return a
+    }
 
     /// Milder geometry and no erasing: for small networks, which the default under-fits
     /// (training accuracy stays below validation's ceiling).
@@ -126,14 +145,25 @@ public struct FaceAugmentation: Codable, Sendable, Equatable {
         var theta = [Float]()
         var gains = [Float](), offsets = [Float]()
         var eraseMask = [Float]()
-        let h = x.size(2), w = x.size(3)
+        let inH = x.size(2)
+        let h = cropOutput ?? x.size(2), w = cropOutput ?? x.size(3)
         var needsErase = false
         for _ in 0..<n {
             let angle = uniform(&rng, rotationDegrees) * Double.pi / 180
-            let s = 1 + uniform(&rng, scale)
+            var s = 1 + uniform(&rng, scale)
             let fx: Double = chance(&rng, horizontalFlip) ? -1 : 1
             let fy: Double = chance(&rng, verticalFlip) ? -1 : 1
-            let tx = uniform(&rng, translate) * 2, ty = uniform(&rng, translate) * 2
+            var tx = uniform(&rng, translate) * 2, ty = uniform(&rng, translate) * 2
+            if cropOutput != nil {
+                // A window of `side` input pixels covers side/inH of the input's [-1, 1] extent; its
+                // centre may move by the rest, so the window stays inside the face.
+                let lo = cropMinSide ?? h, hi = max(lo, cropMaxSide ?? lo)
+                let side = Double(lo) + Double(rng.next() % UInt64(hi - lo + 1))
+                let extent = min(1, side / Double(inH))
+                s /= extent
+                tx += uniform(&rng, 1 - extent)
+                ty += uniform(&rng, 1 - extent)
+            }
             // Output pixel → input location: rotate and scale about the centre, then flip.
             // input = R(angle) · diag(fx, fy) · output / s + t
             theta += [Float(fx * cos(angle) / s), Float(-fy * sin(angle) / s), Float(tx),
@@ -150,9 +180,9 @@ public struct FaceAugmentation: Codable, Sendable, Equatable {
             eraseMask += mask
         }
         var y = x
-        let geometric = rotationDegrees > 0 || scale > 0 || translate > 0 || horizontalFlip > 0 || verticalFlip > 0
+        let geometric = rotationDegrees > 0 || scale > 0 || translate > 0 || horizontalFlip > 0 || verticalFlip > 0 || cropOutput != nil
         if geometric {
-            let grid = try Functional.affineGrid(Tensor(theta, shape: [n, 2, 3]), size: x.shape)
+            let grid = try Functional.affineGrid(Tensor(theta, shape: [n, 2, 3]), size: [n, x.size(1), h, w])
             y = try Functional.gridSample(y, grid: grid, padding: .border)
         }
         if brightness > 0 || contrast > 0 {

@@ -6,12 +6,15 @@ import Training
 /// `takesense evaluate face` runs, and what the model card's test reproduces.
 public enum FaceEvaluation {
     /// Weighted average of the members' probabilities over every face; the report's classes are `data.labels`.
-    public static func evaluate(_ members: [(FaceClassifier, Double)], _ data: FaceTensors) throws -> EvaluationReport {
+    /// With `degradation`, every face is degraded first (the robustness measurement).
+    public static func evaluate(_ members: [(FaceClassifier, Double)], _ data: FaceTensors,
+                                degradation: FaceDegradation? = nil) throws -> EvaluationReport {
         var predicted: [Int] = []
         let total = members.reduce(0) { $0 + $1.1 }
         for start in stride(from: 0, to: data.count, by: 256) {
             let index = try Tensor((start..<min(start + 256, data.count)).map(Int64.init))
-            let gray = try data.images.indexSelect(dim: 0, index: index).to(.float32) / 255.0
+            var gray = try data.images.indexSelect(dim: 0, index: index).to(.float32) / 255.0
+            if let degradation { gray = try degradation.apply(gray) }
             var probs: Tensor?
             for (classifier, weight) in members {
                 let p = try classifier.probabilities(gray: gray) * (weight / total)
@@ -22,7 +25,7 @@ public enum FaceEvaluation {
         return try EvaluationReport(truth: data.targets, predicted: predicted, labels: data.labels, skipped: data.skipped)
     }
 
-    public static func evaluate(_ classifier: FaceClassifier, _ data: FaceTensors) throws -> EvaluationReport {
-        try evaluate([(classifier, 1)], data)
+    public static func evaluate(_ classifier: FaceClassifier, _ data: FaceTensors, degradation: FaceDegradation? = nil) throws -> EvaluationReport {
+        try evaluate([(classifier, 1)], data, degradation: degradation)
     }
 }

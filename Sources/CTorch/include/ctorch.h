@@ -44,6 +44,19 @@ int ts_set_grad_enabled(int enabled);
 int ts_is_grad_enabled(void);
 int ts_cuda_is_available(void);
 
+// ---- Autocast (mixed precision on CPU) -------------------------------------------------------------
+// libtorch's autocast state is thread-local: it applies to operations run on the calling thread only.
+/// Sets CPU autocast on or off with the given lower-precision dtype (TS_BFLOAT16); the previous state is
+/// written to `was_enabled` and `was_dtype` (either may be NULL) so a scope can restore it.
+int ts_autocast_set_cpu(int enabled, int dtype, int *was_enabled, int *was_dtype);
+int ts_autocast_is_cpu_enabled(void);
+/// Nesting depth bookkeeping, as torch.autocast's __enter__/__exit__; decrement returns the new depth.
+int ts_autocast_increment_nesting(void);
+int ts_autocast_decrement_nesting(void);
+/// Drops the cached lower-precision copies of leaf tensors (weights): must run when the outermost
+/// autocast scope ends, or the next scope would reuse casts of weights the optimiser has since changed.
+void ts_autocast_clear_cache(void);
+
 // ---- Lifetime, creation ---------------------------------------------------------------------------
 void ts_free(ts_tensor t);
 /// Copies `data` (host memory, C order, dtype `dtype`) into a new CPU tensor.
@@ -89,6 +102,11 @@ int ts_is_leaf(ts_tensor t);
 // ---- Conversions, in-place updates -------------------------------------------------------------------
 ts_tensor ts_clone(ts_tensor t);
 ts_tensor ts_contiguous(ts_tensor t);
+/// t.contiguous(memory_format): channels_last != 0 gives NHWC strides for a 4-D tensor (oneDNN's
+/// preferred layout for convolutions), 0 gives ordinary row-major.
+ts_tensor ts_contiguous_format(ts_tensor t, int channels_last);
+/// 1 when t is contiguous in that memory format, 0 when not, -1 on error.
+int ts_is_contiguous_format(ts_tensor t, int channels_last);
 ts_tensor ts_to_dtype(ts_tensor t, int dtype);
 ts_tensor ts_to_device(ts_tensor t, int device, int index);
 /// dst.copy_(src) without recording gradients (dst keeps its identity; shapes must match exactly).

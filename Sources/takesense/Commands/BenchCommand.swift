@@ -37,6 +37,44 @@ func smallCNN() throws -> Sequential {
     return Sequential(try block(1, 32) + block(32, 64) + block(64, 128) + [Flatten(), try Linear(128 * 6 * 6, 6)])
 }
 
+/// bfloat16 rows (same names and work as Scripts/bench_engine.py): single 3x3 convolutions, forward and
+/// backward, and FERNet training steps (SGD with Nesterov momentum), each in fp32, under bf16 autocast,
+/// and under bf16 autocast with channels-last activations and weights. Which shapes gain from bf16 (and
+/// which fall onto slow oneDNN paths) is what chooses the face architecture.
+func bfloat16Rows() throws -> [(String, Bool, () throws -> Void)] {
+    var work: [(String, Bool, () throws -> Void)] = []
+    let precisions: [(DType?, Bool)] = [(nil, false), (.bfloat16, false), (.bfloat16, true)]
+    func variant(_ p: DType?, _ cl: Bool) -> String { (p == nil ? "fp32" : "bf16") + (cl ? " channels-last" : "") }
+    for (c, hw) in [(32, 48), (64, 24), (128, 12)] {
+        for (precision, cl) in precisions {
+            let conv = try Conv2d(c, c, kernelSize: 3, padding: 1, bias: false)
+            if cl { try conv.convertToChannelsLast() }
+            let x = try Tensor.randn([64, c, hw, hw]).contiguous(channelsLast: cl).requiresGrad(true)
+            work.append(("conv3x3 \(c)ch \(hw)x\(hw) b64 fwd+bwd \(variant(precision, cl))", false, {
+                try conv.weight.zeroGrad()
+                try x.zeroGrad()
+                try Torch.withOptionalAutocast(precision) { try conv(x) }.to(.float32).sum().backward()
+            }))
+        }
+    }
+    for width in [20, 24, 32] {
+        for (precision, cl) in precisions {
+            let net = try FERNet(width: width, classes: 6)
+            net.train()
+            if cl { try net.convertToChannelsLast() }
+            let optimizer = try Optimizer.sgd(net.parameters, lr: 0.01, momentum: 0.9, weightDecay: 5e-4, nesterov: true)
+            let x = try Tensor.randn([64, 1, 40, 40]).contiguous(channelsLast: cl), y = try Tensor.randint(0, 6, [64])
+            work.append(("fernet-\(width) train step b64 1x40x40 \(variant(precision, cl))", false, {
+                try optimizer.zeroGrad()
+                let logits = try Torch.withOptionalAutocast(precision) { try net(x) }.to(.float32)
+                try Functional.crossEntropy(logits, target: y).backward()
+                try optimizer.step()
+            }))
+        }
+    }
+    return work
+}
+
 /// The Python reference as a long-lived process answering one timing request per line.
 final class PythonReference {
     let process = Process()
@@ -99,6 +137,7 @@ struct EngineBench: ParsableCommand {
     @Option(help: "The reference script.") var script = "Scripts/bench_engine.py"
     @Option(help: "Alternating rounds per row.") var rounds = 3
     @Flag(help: "Skip the Python reference (Swift timings only).") var swiftOnly = false
+    @Option(help: "Only rows whose name contains this text (e.g. bf16, fernet).") var only: String?
 
     func run() throws {
         try engine.apply()
@@ -123,9 +162,16 @@ struct EngineBench: ParsableCommand {
             try optimizer.step()
         }))
 
+        work += try bfloat16Rows()
+        if let only { work = work.filter { $0.0.contains(only) } }
+
         let reference = swiftOnly ? nil : try PythonReference(python: python, script: script)
         print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, libtorch \(Torch.version), \(Torch.threads) threads, "
               + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset"), best of \(rounds) alternating rounds")
+        // bf16 rows depend on the CPU: oneDNN uses AMX tiles where the CPU has them, AVX-512 BF16 otherwise.
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ").map(String.init)) } ?? []
+        print("bfloat16 support: avx512_bf16 \(flags.contains("avx512_bf16") ? "yes" : "no"), amx_bf16 \(flags.contains("amx_bf16") ? "yes" : "no")")
         print("| row | Swift (ms) | python3-torch (ms) | Swift/Python |")
         print("|---|---:|---:|---:|")
         for (name, inference, body) in work {

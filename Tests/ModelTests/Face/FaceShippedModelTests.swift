@@ -33,6 +33,8 @@ enum ShippedFaceModel {
     ]
     static let accuracy = 2103.0 / 3174.0  // 0.6625708884688091
     static let macroF1 = 0.6192611459733312
+    /// `takesense calibrate face` on validation/ (Models/face-emotion.md, "Calibration").
+    static let temperature = 0.955992766197255
 }
 
 @Suite("Face: the shipped model", .serialized)
@@ -46,6 +48,33 @@ struct FaceShippedModelTests {
         #expect(model.architecture.description == "fernet-20")
         #expect(model.preprocessing == FacePreprocessing(inputSize: 48, channels: 1, mean: 0.5, std: 0.25))
         #expect(model.flipAveraging)
+        #expect(model.testTimeAugmentation == .flip)
+        // Calibration (the card's "Calibration" section): the temperature fitted on validation/ and the
+        // validation confusion matrix, in the model's label order.
+        #expect(abs(model.temperature - ShippedFaceModel.temperature) < 1e-12)
+        #expect(model.confusion == ShippedFaceModel.confusion)
+        #expect(model.calibrationFitOn?.contains("3174 faces") == true)
+    }
+
+    @Test(.enabled(if: ShippedFaceModel.present && ShippedFaceModel.validation != nil,
+                   "shared/data/fer2013 or Models/face-emotion.safetensors not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the calibration reproduction"))
+    func calibrationReproducesTheModelCard() throws {
+        let model = try FaceClassifier(contentsOf: ShippedFaceModel.file)
+        let data = try FaceTensors.load(try #require(ShippedFaceModel.validation), labels: try LabelSet(names: model.labels))
+        let r = FaceCalibration.fit(logits: try FaceCalibration.logits(model, data), targets: data.targets, seed: 42)
+        #expect(abs(r.temperature - ShippedFaceModel.temperature) < 1e-6)
+        #expect(r.confusion == ShippedFaceModel.confusion)
+        // The card's figures, to the 4 decimals it prints.
+        #expect(abs(r.eceBefore - 0.0202) < 5e-5, "\(r)")
+        #expect(abs(r.eceAfter - 0.0244) < 5e-5, "\(r)")
+        #expect(abs(r.nllBefore - 0.9077) < 5e-5, "\(r)")
+        #expect(abs(r.nllAfter - 0.9070) < 5e-5, "\(r)")
+        #expect(r.eceAfter <= 0.05, "the issue's ECE target")
+        // Probabilities from the library are the temperature-scaled ones.
+        let gray = try data.images.slice(dim: 0, end: 8).to(.float32) / 255.0
+        let p = try model.probabilities(gray: gray)
+        let expected = try (model.logits(gray: gray) / ShippedFaceModel.temperature).softmax(dim: 1)
+        #expect(try (p - expected).abs().amax().item() < 1e-6)
     }
 
     @Test(.enabled(if: ShippedFaceModel.present && ShippedFaceModel.validation != nil,
