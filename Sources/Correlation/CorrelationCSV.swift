@@ -13,6 +13,10 @@ import Foundation
 /// | `confusion_img_pred.csv`, `confusion_speech_pred.csv` | with ground truth: rows truth, columns predicted |
 /// | `classification_img_pred.csv`, `classification_speech_pred.csv` | with ground truth: per-class precision, recall, F1, support |
 public enum CorrelationCSV {
+    /// Every file name `write` may create (checked against the inputs before a run starts).
+    public static let fileNames = ["contingency.csv", "phi.csv", "pairwise_p.csv", "pearson.csv", "pearson_p.csv", "scenes.csv", "excluded.csv"]
+        + ["img_pred", "speech_pred"].flatMap { ["confusion_\($0).csv", "classification_\($0).csv"] }
+
     /// Writes the files into `directory` (created if needed); returns the files written.
     @discardableResult
     public static func write(_ report: CorrelationReport, to directory: URL) throws -> [URL] {

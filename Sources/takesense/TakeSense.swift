@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 
 @main
 struct TakeSense: ParsableCommand {
@@ -25,4 +26,24 @@ struct EngineOptions: ParsableArguments {
 struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+}
+
+/// The check every command makes before any work: no output path may resolve (symbolic links, `..` and
+/// hard links included) to one of the command's input files.
+enum OutputGuard {
+    /// - Parameters:
+    ///   - files: output files by option (`("--json", path)`); nil and `-` are skipped.
+    ///   - folders: output folders by option with the file names written into them.
+    ///   - inputs: every input file (nil skipped).
+    static func refuse(files: [(String, String?)], folders: [(String, String?, [String])] = [], inputs: [String?]) throws {
+        let protection = InputProtection(inputs: inputs.compactMap { $0 })
+        do {
+            for (option, path) in files { try protection.check(option, path) }
+            for (option, dir, names) in folders { try protection.check(option, directory: dir, names: names) }
+        } catch { throw Failure("\(error)") }
+    }
+
+    /// Files a training run writes into its output folder.
+    static let trainingFiles = ["best.safetensors", "state.json", "curves.csv", "curves.svg", "evaluation.json", "validation.json",
+                                "confusion.svg", "voice-emotion.safetensors"]
 }

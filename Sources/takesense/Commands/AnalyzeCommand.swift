@@ -53,6 +53,12 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Outputs that would replace a take, a model or the policy are refused before any work.
+        let protection = InputProtection(inputs: takes + [faceModel, voiceModel, policy].compactMap { $0 })
+        do {
+            try ReportOutputs.checkOutputs(takes: takes, json: json, csv: csv, html: html, markers: markers,
+                                           markersDir: markersDir, protecting: protection)
+        } catch { throw Failure("\(error)") }
         try engine.apply()
         let analyzer = try AnalyzeRunner.makeAnalyzer(
             faceModel: faceModel, voiceModel: voiceModel, detection: detection, options: try options())
@@ -80,7 +86,7 @@ struct AnalyzeCommand: ParsableCommand {
             // With `--json -` standard output carries the JSON alone; the summary goes to standard error.
             let summary = TextSummary.comparison(comparison)
             if json == "-" { FileHandle.standardError.write(Data((summary + "\n").utf8)) } else { print(summary) }
-            try writeOutputs(comparison)
+            try writeOutputs(comparison, protecting: protection)
         }
         for f in failures { FileHandle.standardError.write(Data("error: \(f)\n".utf8)) }
         if !failures.isEmpty { throw ExitCode(1) }
@@ -108,10 +114,11 @@ struct AnalyzeCommand: ParsableCommand {
                                     intended: intendedName)
     }
 
-    func writeOutputs(_ c: TakeComparison) throws {
+    func writeOutputs(_ c: TakeComparison, protecting protection: InputProtection) throws {
         // Marker timecodes count frames at the (first) take's own rate, rounded (non-drop-frame).
         let fps = c.takes.compactMap(\.frameRate).first.map { Int($0.rounded()) } ?? 25
-        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: markers, markersDir: markersDir, fps: max(1, fps))
+        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: markers, markersDir: markersDir, fps: max(1, fps),
+                                             protecting: protection)
         for url in written where json != "-" { FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8)) }
     }
 }
