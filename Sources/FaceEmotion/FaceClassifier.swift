@@ -24,24 +24,20 @@ public final class FaceClassifier {
 
     /// Metadata that lets `init(contentsOf:)` rebuild this classifier.
     public var metadata: [String: String] {
-        let prep = String(decoding: try! JSONEncoder().encode(preprocessing), as: UTF8.self)
+        let prep = (try? JSONEncoder().encode(preprocessing)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ["kind": Self.kind, "architecture": architecture.description, "labels": labels.joined(separator: ","),
                 "preprocessing": prep, "flip_averaging": flipAveraging ? "1" : "0"]
     }
 
-    /// Loads a model written by `takesense train face` (or `save(to:)`).
+    /// Loads a model written by `takesense train face` (or `save(to:)`). The metadata is validated against
+    /// bounds and the file's tensor shapes first (`FaceModelSpec`), the weights after loading must be finite.
     public convenience init(contentsOf url: URL) throws {
-        let meta = try SafeTensorsFile(contentsOf: url).metadata
-        guard meta["kind"] == Self.kind, let arch = meta["architecture"], let labels = meta["labels"], let prep = meta["preprocessing"] else {
-            throw TorchError("\(url.path): not a TakeSense face-emotion model (its metadata lacks kind/architecture/labels/preprocessing)")
-        }
-        let preprocessing: FacePreprocessing
-        do { preprocessing = try JSONDecoder().decode(FacePreprocessing.self, from: Data(prep.utf8)) } catch {
-            throw TorchError("\(url.path): unreadable preprocessing metadata")
-        }
-        try self.init(architecture: try FaceArchitecture(name: arch), labels: labels.split(separator: ",").map(String.init),
-                      preprocessing: preprocessing, flipAveraging: meta["flip_averaging"] != "0")
+        let file = try SafeTensorsFile(contentsOf: url)
+        let spec = try FaceModelSpec(metadata: file.metadata, shapes: file.shapes, file: url.path)
+        try self.init(architecture: spec.architecture, labels: spec.labels, preprocessing: spec.preprocessing,
+                      flipAveraging: spec.flipAveraging)
         try network.load(contentsOf: url)
+        if let bad = try network.firstNonFiniteTensor() { throw TorchError("\(url.path): tensor '\(bad)' holds NaN or infinite values") }
         network.eval()
     }
 

@@ -50,6 +50,14 @@ struct AnalyzeCommand: ParsableCommand {
         if faceFPS != "all", Double(faceFPS).map({ $0 > 0 && $0.isFinite }) != true {
             throw ValidationError("--face-fps must be a positive number or 'all', got '\(faceFPS)'")
         }
+        // Thresholds are shares or scores in [0, 1] (seconds for --min-speech): NaN compares false with
+        // everything and used to give KEEP with a reason contradicting itself.
+        for (name, value, upper) in [("--retake-below", retakeBelow, 1.0), ("--min-face-coverage", minFaceCoverage, 1.0),
+                                     ("--min-speech", minSpeech, 86_400.0)] {
+            if let value, !(value.isFinite && value >= 0 && value <= upper) {
+                throw Failure("\(name) must be a number between 0 and \(upper == 1 ? "1" : "86400"), got \(value)")
+            }
+        }
     }
 
     func run() throws {
@@ -96,10 +104,9 @@ struct AnalyzeCommand: ParsableCommand {
         var policy = VerdictPolicy()
         if let file = self.policy {
             let url = URL(fileURLWithPath: file)
-            guard let data = try? Data(contentsOf: url) else { throw Failure("\(file): cannot read the policy file") }
-            do { policy = try JSONDecoder().decode(VerdictPolicy.self, from: data) } catch {
-                throw Failure("\(file): not a verdict policy (\(AnalyzeRunner.describe(decoding: error)))")
-            }
+            let data: Data
+            do { data = try SmallInputFile.read(url.path, maxBytes: 1 << 20) } catch { throw Failure("\(error)") }
+            do { policy = try VerdictPolicy.parse(data, file: file) } catch { throw Failure("\(error)") }
         }
         if let retakeBelow { policy.retakeBelow = retakeBelow; policy.spanBelow = retakeBelow }
         if let minFaceCoverage { policy.minFaceCoverage = minFaceCoverage }
