@@ -96,8 +96,9 @@ public struct SafeTensorsFile: Sendable {
             throw fail("header is not valid JSON")
         }
         guard let object = json as? [String: Any] else { throw fail("header is not a JSON object") }
-        guard object.count <= Self.maxEntries + 1 else {
-            throw fail("header lists \(object.count) entries, more than the \(Self.maxEntries) accepted")
+        let tensorCount = object.count - (object["__metadata__"] == nil ? 0 : 1)
+        guard tensorCount <= Self.maxEntries else {
+            throw fail("header lists \(tensorCount) entries, more than the \(Self.maxEntries) accepted")
         }
 
         let dataSize = bytes - 8 - hl
