@@ -116,13 +116,38 @@ public final class OutputSet: @unchecked Sendable {
         for (_, final) in staged { try protection.check("an output", final.path) }
         let lastPath = last?.standardizedFileURL.path
         let ordered = staged.filter { $0.final.standardizedFileURL.path != lastPath } + staged.filter { $0.final.standardizedFileURL.path == lastPath }
+        guard let anchor = ordered.last?.final else { return }
+        // A journal of the renames, written before the first one: a run killed between two renames leaves it,
+        // and the next run writing into the same folder finishes the renames (every new file is whole), so the
+        // set ends up new, never mixed. Without the journal on disk, no rename has started or all are done.
+        let journal = anchor.deletingLastPathComponent().appendingPathComponent("\(Self.journalPrefix)\(Self.marker)\(getpid())")
+        let pairs = ordered.map { [$0.temp.path, $0.final.path] }
+        do {
+            try JSONSerialization.data(withJSONObject: pairs).write(to: journal, options: .atomic)
+        } catch {
+            throw ReportError(.unwritable, path: journal.path, reason: "cannot write the commit journal: \(error.localizedDescription)")
+        }
         for (temp, final) in ordered {
             guard rename(temp.path, final.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 throw ReportError(.unwritable, path: final.path, reason: "cannot move the new file into place: \(reason)")
             }
         }
+        unlink(journal.path)
         staged.removeAll()
+    }
+
+    /// File name of the commit journal (followed by `marker` and the pid).
+    static let journalPrefix = ".takesense-commit"
+
+    /// Finishes the renames of a killed run's journal (files whose temporary is gone were already renamed).
+    static func rollForward(journal: URL) {
+        if let data = try? Data(contentsOf: journal), let pairs = (try? JSONSerialization.jsonObject(with: data)) as? [[String]] {
+            for pair in pairs where pair.count == 2 && FileManager.default.fileExists(atPath: pair[0]) {
+                _ = rename(pair[0], pair[1])
+            }
+        }
+        unlink(journal.path)
     }
 
     private func discard() {
@@ -133,14 +158,21 @@ public final class OutputSet: @unchecked Sendable {
     }
 
     /// Removes temporaries left in `dir` by a run that no longer exists (killed before its commit).
+    /// A killed run's commit journal is rolled forward first (its temporaries are the new set), then the rest go.
     static func removeStale(in dir: URL) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
-        for name in names where name.hasPrefix(".") {
-            guard let range = name.range(of: marker, options: .backwards), let pid = Int32(name[range.upperBound...]) else { continue }
-            // kill(pid, 0) fails with ESRCH when no such process exists: the writer is gone.
-            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
-                try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+        func deadWriter(_ name: String) -> Bool {
+            guard name.hasPrefix("."), let range = name.range(of: marker, options: .backwards), let pid = Int32(name[range.upperBound...]) else {
+                return false
             }
+            // kill(pid, 0) fails with ESRCH when no such process exists: the writer is gone.
+            return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+        }
+        for name in names where name.hasPrefix(journalPrefix) && deadWriter(name) {
+            rollForward(journal: dir.appendingPathComponent(name))
+        }
+        for name in names where !name.hasPrefix(journalPrefix) && deadWriter(name) {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
         }
     }
 }

@@ -50,6 +50,10 @@ struct AnalyzeCommand: ParsableCommand {
         if faceFPS != "all", Double(faceFPS).map({ $0 > 0 && $0.isFinite }) != true {
             throw ValidationError("--face-fps must be a positive number or 'all', got '\(faceFPS)'")
         }
+        // Every take's analysis is kept until the set is ranked and written.
+        guard takes.count <= Self.maxTakes else {
+            throw Failure("\(takes.count) takes in one run, more than the \(Self.maxTakes) accepted; analyse them in smaller sets")
+        }
         // Thresholds are shares or scores in [0, 1] (seconds for --min-speech): NaN compares false with
         // everything and used to give KEEP with a reason contradicting itself.
         for (name, value, upper) in [("--retake-below", retakeBelow, 1.0), ("--min-face-coverage", minFaceCoverage, 1.0),
@@ -99,6 +103,9 @@ struct AnalyzeCommand: ParsableCommand {
         for f in failures { FileHandle.standardError.write(Data("error: \(f)\n".utf8)) }
         if !failures.isEmpty { throw ExitCode(1) }
     }
+
+    /// Most takes in one `analyze` run (resource bound, README "Limits").
+    static let maxTakes = 1_000
 
     func options() throws -> SceneAnalysisOptions {
         var policy = VerdictPolicy()
