@@ -211,14 +211,14 @@ struct HostileInputCLITests {
     func headerWithTooManyEntries() throws {
         let dir = try CLI.temporaryDirectory()
         var header = #"{"__metadata__":{"kind":"takesense.face-emotion"}"#
-        for i in 0..<100_001 { header += #","t\#(i)":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}"# }
+        for i in 0..<50_001 { header += #","t\#(i)":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}"# }
         header += "}"
         while header.utf8.count % 8 != 0 { header += " " }
         var file = Data()
         for i in 0..<8 { file.append(UInt8((header.utf8.count >> (8 * i)) & 0xFF)) }
         let bad = dir.appendingPathComponent("many.safetensors")
         try (file + Data(header.utf8)).write(to: bad)
-        Self.expectOneLine(try CLI.run(["analyze", Self.sample.path, "--face-model", bad.path, "--quiet"], in: dir), "100001 entries")
+        Self.expectOneLine(try CLI.run(["analyze", Self.sample.path, "--face-model", bad.path, "--quiet"], in: dir), "more than the 50000 entries accepted")
     }
 
     @Test("train face --init with weights matching no parameter is an error, not a run from scratch")
