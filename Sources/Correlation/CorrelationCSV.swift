@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// Writes a report's tables as CSV files (comma-separated, a header row, NaN written as `NaN`,
 /// numbers in Swift's shortest round-trip form, text quoted when it needs to be):
@@ -24,7 +25,8 @@ public enum CorrelationCSV {
         var written: [URL] = []
         func put(_ name: String, _ text: String) throws {
             let url = directory.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            // Through OutputSet: inside `correlate` the tables, JSON and HTML are replaced together.
+            try OutputSet.write(Data(text.utf8), to: url)
             written.append(url)
         }
         try put("contingency.csv", labelled(corner: "img_pred\\speech_pred", rows: report.chiSquare.rows, columns: report.chiSquare.columns,

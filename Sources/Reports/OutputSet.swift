@@ -89,6 +89,12 @@ public final class OutputSet: @unchecked Sendable {
         return result
     }
 
+    /// Writes one file: staged into the current set inside `replaceTogether`, else atomically on its own.
+    /// For writers outside this module (e.g. `correlate`'s tables) to join a set.
+    public static func write(_ data: Data, to url: URL) throws {
+        try ReportFiles.write(data, to: url)
+    }
+
     func stage(_ data: Data, to url: URL) throws {
         let dir = url.deletingLastPathComponent()
         let temp = dir.appendingPathComponent(".\(url.lastPathComponent)\(Self.marker)\(getpid())")

@@ -102,16 +102,19 @@ struct CorrelateCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(report.text.utf8))
         }
-        if let json, json != "-" {
-            try correlateWrite(try report.jsonData(), to: json)
-        }
-        if let csv {
-            do {
-                for url in try CorrelationCSV.write(report, to: URL(fileURLWithPath: csv)) { correlateLog("wrote \(url.path)") }
-            } catch { throw Failure("\(csv): cannot write the CSV files: \(error.localizedDescription)") }
-        }
-        if let html {
-            try correlateWrite(Data(CorrelationHTML.render(report).utf8), to: html)
+        // The tables, HTML and JSON are replaced together (JSON last), never mixed with a previous run's.
+        try OutputSet.replaceTogether(protecting: protection, last: json.flatMap { $0 == "-" ? nil : URL(fileURLWithPath: $0) }) {
+            if let csv {
+                do {
+                    for url in try CorrelationCSV.write(report, to: URL(fileURLWithPath: csv)) { correlateLog("wrote \(url.path)") }
+                } catch { throw Failure("\(csv): cannot write the CSV files: \(error)") }
+            }
+            if let html {
+                try correlateWrite(Data(CorrelationHTML.render(report).utf8), to: html)
+            }
+            if let json, json != "-" {
+                try correlateWrite(try report.jsonData(), to: json)
+            }
         }
     }
 }
@@ -327,8 +330,8 @@ struct CorrelationInputs {
 
 /// Writes `data` to `path`, one line on failure; reports the file on standard error.
 private func correlateWrite(_ data: Data, to path: String) throws {
-    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        throw Failure("\(path): cannot write: \(error.localizedDescription)")
+    do { try OutputSet.write(data, to: URL(fileURLWithPath: path)) } catch {
+        throw Failure("\(error)")
     }
     correlateLog("wrote \(path)")
 }
