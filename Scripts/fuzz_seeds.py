@@ -85,6 +85,9 @@ def main():
     for p in list(small_files("Tests/TensorFilesTests/Fixtures/*.p*")) + list(small_files("Tests/TorchTests/Fixtures/*.pth")):
         put(out, "FuzzPyTorch", os.path.basename(p), open(p, "rb").read())
     put(out, "FuzzCTranslate2", "tiny-whisper.bin", ct2_model())
+    # Finds, kept as seeds so every run replays them (each is also a unit test).
+    for p in sorted(glob.glob(os.path.join(ROOT, "Fuzz", "Seeds", "ctranslate2-*.bin"))):
+        put(out, "FuzzCTranslate2", os.path.basename(p), open(p, "rb").read())
     for p in sorted(glob.glob(os.path.join(ROOT, "Models", "*.safetensors"))) + list(small_files("Tests/TensorFilesTests/Fixtures/*.safetensors")):
         put(out, "FuzzModelMetadata", os.path.basename(p) + ".header.json", safetensors_header(p))
     # A small valid safetensors file made of the shipped face model's header is also a SafeTensors seed.
