@@ -17,6 +17,8 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 scratch=.build-fuzz
 export TAKESENSE_FUZZ=1
+# The Swift runtime's own backtracer would read the crashed process's memory and trip AddressSanitizer first.
+export SWIFT_BACKTRACE=enable=no
 for t in "${targets[@]}"; do
     swift build -c release --scratch-path "$scratch" --product "$t" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
 done
