@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // libtorch 1.13.1 from Debian (`libtorch-dev`). Its C++ API headers live outside the default include
@@ -93,3 +94,16 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// libFuzzer targets for the file readers (Fuzz/, run by Scripts/fuzz.sh): only declared with TAKESENSE_FUZZ=1,
+// because they are built with -sanitize=fuzzer,address and have no main of their own.
+if ProcessInfo.processInfo.environment["TAKESENSE_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzSafeTensors", ["TensorFiles"]), ("FuzzPyTorch", ["TensorFiles"]), ("FuzzCTranslate2", ["VoiceEmotion"]),
+        ("FuzzModelMetadata", ["FaceEmotion", "VoiceEmotion", "TensorFiles"]), ("FuzzPolicy", ["Director"]),
+        ("FuzzManifest", ["Datasets"]), ("FuzzAnalysisJSON", ["Reports", "Director"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)"))
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// Writes a report's tables as CSV files (comma-separated, a header row, NaN written as `NaN`,
 /// numbers in Swift's shortest round-trip form, text quoted when it needs to be):
@@ -13,6 +14,10 @@ import Foundation
 /// | `confusion_img_pred.csv`, `confusion_speech_pred.csv` | with ground truth: rows truth, columns predicted |
 /// | `classification_img_pred.csv`, `classification_speech_pred.csv` | with ground truth: per-class precision, recall, F1, support |
 public enum CorrelationCSV {
+    /// Every file name `write` may create (checked against the inputs before a run starts).
+    public static let fileNames = ["contingency.csv", "phi.csv", "pairwise_p.csv", "pearson.csv", "pearson_p.csv", "scenes.csv", "excluded.csv"]
+        + ["img_pred", "speech_pred"].flatMap { ["confusion_\($0).csv", "classification_\($0).csv"] }
+
     /// Writes the files into `directory` (created if needed); returns the files written.
     @discardableResult
     public static func write(_ report: CorrelationReport, to directory: URL) throws -> [URL] {
@@ -20,7 +25,8 @@ public enum CorrelationCSV {
         var written: [URL] = []
         func put(_ name: String, _ text: String) throws {
             let url = directory.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            // Through OutputSet: inside `correlate` the tables, JSON and HTML are replaced together.
+            try OutputSet.write(Data(text.utf8), to: url)
             written.append(url)
         }
         try put("contingency.csv", labelled(corner: "img_pred\\speech_pred", rows: report.chiSquare.rows, columns: report.chiSquare.columns,

@@ -1,6 +1,7 @@
 import Datasets
 import Director
 import Foundation
+import Reports
 
 /// One scene (take) of a correlation study: each modality's top emotion and its probabilities.
 ///
@@ -147,18 +148,22 @@ public enum TakeFiles {
     /// The takes in an analysis JSON file: one `TakeAnalysis`, or every take of a `TakeComparison`.
     public static func load(_ path: String) throws -> [TakeAnalysis] {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CorrelationError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        do { data = try SmallInputFile.read(path) } catch let e as ReportError {
+            throw CorrelationError.unreadable(path: path, reason: e.reason)
         }
         let decoder = JSONDecoder()
+        let takes: [TakeAnalysis]
         do {
-            return [try decoder.decode(TakeAnalysis.self, from: data)]
+            takes = [try decoder.decode(TakeAnalysis.self, from: data)]
         } catch let single {
-            if let comparison = try? decoder.decode(TakeComparison.self, from: data) { return comparison.takes }
-            throw CorrelationError.notAnAnalysis(path: path, reason: describe(single))
+            guard let comparison = try? decoder.decode(TakeComparison.self, from: data) else {
+                throw CorrelationError.notAnAnalysis(path: path, reason: describe(single))
+            }
+            takes = comparison.takes
         }
+        // Negative, NaN or out-of-range numbers would flow into the statistics as if they were real.
+        if let problem = AnalysisValidation.problem(in: takes) { throw CorrelationError.notAnAnalysis(path: path, reason: problem) }
+        return takes
     }
 
     /// Looks up a take's label in `entries` by its path: the same file (standardised absolute

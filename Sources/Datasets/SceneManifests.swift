@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Lists of scenes (takes, clips) with known emotions, for `takesense correlate` and
 // `takesense evaluate scenes`:
@@ -607,10 +610,22 @@ enum ManifestText {
         var fields: [String]
     }
 
+    /// Largest manifest read, and most rows in one manifest: a manifest can't make memory grow without bound.
+    static let maxBytes = 64 << 20
+    static let maxRows = 100_000
+
     static func read(_ path: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DatasetError.missingFile(path: path) }
         if isDirectory.boolValue { throw DatasetError.unreadable(path: path, reason: "is a directory, expected a CSV file") }
+        // Only regular files: reading a FIFO would block forever.
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFREG else { throw DatasetError.unreadable(path: path, reason: "is not a regular file (a FIFO or device?), expected a CSV file") }
+            guard Int(st.st_size) <= maxBytes else {
+                throw DatasetError.unreadable(path: path, reason: "\(st.st_size) bytes, more than the \(maxBytes >> 20) MB a manifest may hold")
+            }
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -659,6 +674,9 @@ enum ManifestText {
             number += 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard rows.count < maxRows else {
+                throw DatasetError.malformedRow(path: path, line: number, reason: "more than \(maxRows) rows; split the manifest")
+            }
             rows.append(Row(line: number, fields: try fields(line, path: path, line: number)))
         }
         return rows

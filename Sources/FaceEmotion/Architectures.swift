@@ -20,7 +20,12 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
             self = .efficientNet(k); return
         }
         if n == "fernet" { self = .ferNet(width: 64); return }
-        if n.hasPrefix("fernet-"), let w = Int(n.dropFirst(7)), w >= 8 { self = .ferNet(width: w); return }
+        // Width is bounded: the network's size grows with width² (fernet-256 is ~150 MB of weights), and an
+        // unchecked width read from a file overflowed `width * 8` or allocated gigabytes.
+        if n.hasPrefix("fernet-"), let w = Int(n.dropFirst(7)) {
+            guard FERNet.widths.contains(w) else { throw TorchError("fernet width \(w) is outside \(FERNet.widths.lowerBound)...\(FERNet.widths.upperBound)") }
+            self = .ferNet(width: w); return
+        }
         throw TorchError("unknown face architecture '\(name)' (resnet18|34|50, vgg11|13|16|19[_bn], efficientnet_b0..b6, fernet[-WIDTH])")
     }
 
@@ -50,7 +55,13 @@ public final class FERNet: Module, UnaryLayer {
     public let features: Sequential
     public let classifier: Sequential
 
+    /// Widths `FaceArchitecture(name:)` accepts.
+    public static let widths = 8...256
+
     public init(width: Int = 64, classes: Int = 6, inputChannels: Int = 1, dropout: Double = 0.3) throws {
+        guard Self.widths.contains(width), (1...FaceModelSpec.maxLabels).contains(classes), (1...4).contains(inputChannels) else {
+            throw TorchError("FERNet: width \(width), \(classes) classes or \(inputChannels) input channels out of range")
+        }
         var layers: [any UnaryLayer] = []
         var c = inputChannels
         for (stage, w) in [width, width * 2, width * 4, width * 8].enumerated() {

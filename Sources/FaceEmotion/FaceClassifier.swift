@@ -57,7 +57,7 @@ public final class FaceClassifier {
 
     /// Metadata that lets `init(contentsOf:)` rebuild this classifier (calibration included when set).
     public var metadata: [String: String] {
-        let prep = String(decoding: try! JSONEncoder().encode(preprocessing), as: UTF8.self)
+        let prep = (try? JSONEncoder().encode(preprocessing)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         var m = ["kind": Self.kind, "architecture": architecture.description, "labels": labels.joined(separator: ","),
                  "preprocessing": prep, "flip_averaging": testTimeAugmentation == .none ? "0" : "1",
                  "test_time_augmentation": testTimeAugmentation.rawValue]
@@ -69,25 +69,20 @@ public final class FaceClassifier {
         return m
     }
 
-    /// Loads a model written by `takesense train face` (or `save(to:)`).
+    /// Loads a model written by `takesense train face` (or `save(to:)`). The metadata is validated against
+    /// bounds and the file's tensor shapes first (`FaceModelSpec`), the weights after loading must be finite.
     public convenience init(contentsOf url: URL) throws {
-        let meta = try SafeTensorsFile(contentsOf: url).metadata
-        guard meta["kind"] == Self.kind, let arch = meta["architecture"], let labels = meta["labels"], let prep = meta["preprocessing"] else {
-            throw TorchError("\(url.path): not a TakeSense face-emotion model (its metadata lacks kind/architecture/labels/preprocessing)")
-        }
-        let preprocessing: FacePreprocessing
-        do { preprocessing = try JSONDecoder().decode(FacePreprocessing.self, from: Data(prep.utf8)) } catch {
-            throw TorchError("\(url.path): unreadable preprocessing metadata")
-        }
+        let file = try SafeTensorsFile(contentsOf: url)
+        let meta = file.metadata
+        let spec = try FaceModelSpec(metadata: meta, shapes: file.shapes, file: url.path)
         let tta: FaceTestTimeAugmentation
         if let name = meta["test_time_augmentation"] {
             guard let t = FaceTestTimeAugmentation(rawValue: name) else { throw TorchError("\(url.path): unknown test_time_augmentation '\(name)'") }
             tta = t
         } else {
-            tta = meta["flip_averaging"] == "0" ? .none : .flip
+            tta = spec.flipAveraging ? .flip : .none
         }
-        try self.init(architecture: try FaceArchitecture(name: arch), labels: labels.split(separator: ",").map(String.init),
-                      preprocessing: preprocessing, testTimeAugmentation: tta)
+        try self.init(architecture: spec.architecture, labels: spec.labels, preprocessing: spec.preprocessing, testTimeAugmentation: tta)
         if let t = meta[Self.temperatureKey] {
             guard let v = Double(t), v.isFinite, v > 0 else { throw TorchError("\(url.path): calibration temperature '\(t)' is not a positive number") }
             temperature = v
@@ -101,6 +96,7 @@ public final class FaceClassifier {
         }
         calibrationFitOn = meta[Self.fitOnKey]
         try network.load(contentsOf: url)
+        if let bad = try network.firstNonFiniteTensor() { throw TorchError("\(url.path): tensor '\(bad)' holds NaN or infinite values") }
         network.eval()
     }
 

@@ -41,7 +41,7 @@ public final class MTCNNDetector: FaceDetecting {
     /// Loads the three networks from `weights` (Models/mtcnn.safetensors: keys `pnet.*`, `rnet.*`, `onet.*`).
     /// - Throws: `MediaError` naming the weights file or the bad parameter.
     public convenience init(weights: URL, configuration: Configuration = .init()) throws {
-        let networks = MTCNNNetworks()
+        let networks = try MTCNNNetworks()
         guard FileManager.default.fileExists(atPath: weights.path) else { throw MediaError.fileNotFound(weights.path) }
         do {
             try networks.load(contentsOf: weights)

@@ -32,17 +32,17 @@ public final class PNet: Module {
     public let conv3: Conv2d, prelu3: PReLU
     public let conv4_1: Conv2d, conv4_2: Conv2d
 
-    public override init() {
-        // Shapes are constants: construction cannot fail.
-        conv1 = try! Conv2d(3, 10, kernelSize: 3)
-        prelu1 = try! PReLU(10)
+    /// Throws only when libtorch cannot allocate the layers (the shapes are constants).
+    public init(_ untrained: Void = ()) throws {
+        conv1 = try Conv2d(3, 10, kernelSize: 3)
+        prelu1 = try PReLU(10)
         pool1 = MaxPool2d(kernelSize: 2, stride: 2, ceilMode: true)
-        conv2 = try! Conv2d(10, 16, kernelSize: 3)
-        prelu2 = try! PReLU(16)
-        conv3 = try! Conv2d(16, 32, kernelSize: 3)
-        prelu3 = try! PReLU(32)
-        conv4_1 = try! Conv2d(32, 2, kernelSize: 1)
-        conv4_2 = try! Conv2d(32, 4, kernelSize: 1)
+        conv2 = try Conv2d(10, 16, kernelSize: 3)
+        prelu2 = try PReLU(16)
+        conv3 = try Conv2d(16, 32, kernelSize: 3)
+        prelu3 = try PReLU(32)
+        conv4_1 = try Conv2d(32, 2, kernelSize: 1)
+        conv4_2 = try Conv2d(32, 4, kernelSize: 1)
         super.init()
     }
 
@@ -62,19 +62,19 @@ public final class RNet: Module {
     public let dense4: Linear, prelu4: PReLU
     public let dense5_1: Linear, dense5_2: Linear
 
-    public override init() {
-        conv1 = try! Conv2d(3, 28, kernelSize: 3)
-        prelu1 = try! PReLU(28)
+    public init(_ untrained: Void = ()) throws {
+        conv1 = try Conv2d(3, 28, kernelSize: 3)
+        prelu1 = try PReLU(28)
         pool1 = MaxPool2d(kernelSize: 3, stride: 2, ceilMode: true)
-        conv2 = try! Conv2d(28, 48, kernelSize: 3)
-        prelu2 = try! PReLU(48)
+        conv2 = try Conv2d(28, 48, kernelSize: 3)
+        prelu2 = try PReLU(48)
         pool2 = MaxPool2d(kernelSize: 3, stride: 2, ceilMode: true)
-        conv3 = try! Conv2d(48, 64, kernelSize: 2)
-        prelu3 = try! PReLU(64)
-        dense4 = try! Linear(576, 128)
-        prelu4 = try! PReLU(128)
-        dense5_1 = try! Linear(128, 2)
-        dense5_2 = try! Linear(128, 4)
+        conv3 = try Conv2d(48, 64, kernelSize: 2)
+        prelu3 = try PReLU(64)
+        dense4 = try Linear(576, 128)
+        prelu4 = try PReLU(128)
+        dense5_1 = try Linear(128, 2)
+        dense5_2 = try Linear(128, 4)
         super.init()
     }
 
@@ -99,23 +99,23 @@ public final class ONet: Module {
     public let dense5: Linear, prelu5: PReLU
     public let dense6_1: Linear, dense6_2: Linear, dense6_3: Linear
 
-    public override init() {
-        conv1 = try! Conv2d(3, 32, kernelSize: 3)
-        prelu1 = try! PReLU(32)
+    public init(_ untrained: Void = ()) throws {
+        conv1 = try Conv2d(3, 32, kernelSize: 3)
+        prelu1 = try PReLU(32)
         pool1 = MaxPool2d(kernelSize: 3, stride: 2, ceilMode: true)
-        conv2 = try! Conv2d(32, 64, kernelSize: 3)
-        prelu2 = try! PReLU(64)
+        conv2 = try Conv2d(32, 64, kernelSize: 3)
+        prelu2 = try PReLU(64)
         pool2 = MaxPool2d(kernelSize: 3, stride: 2, ceilMode: true)
-        conv3 = try! Conv2d(64, 64, kernelSize: 3)
-        prelu3 = try! PReLU(64)
+        conv3 = try Conv2d(64, 64, kernelSize: 3)
+        prelu3 = try PReLU(64)
         pool3 = MaxPool2d(kernelSize: 2, stride: 2, ceilMode: true)
-        conv4 = try! Conv2d(64, 128, kernelSize: 2)
-        prelu4 = try! PReLU(128)
-        dense5 = try! Linear(1152, 256)
-        prelu5 = try! PReLU(256)
-        dense6_1 = try! Linear(256, 2)
-        dense6_2 = try! Linear(256, 4)
-        dense6_3 = try! Linear(256, 10)
+        conv4 = try Conv2d(64, 128, kernelSize: 2)
+        prelu4 = try PReLU(128)
+        dense5 = try Linear(1152, 256)
+        prelu5 = try PReLU(256)
+        dense6_1 = try Linear(256, 2)
+        dense6_2 = try Linear(256, 4)
+        dense6_3 = try Linear(256, 10)
         super.init()
     }
 
@@ -137,10 +137,10 @@ public final class MTCNNNetworks: Module {
     public let rnet: RNet
     public let onet: ONet
 
-    public override init() {
-        pnet = PNet()
-        rnet = RNet()
-        onet = ONet()
+    public init(_ untrained: Void = ()) throws {
+        pnet = try PNet()
+        rnet = try RNet()
+        onet = try ONet()
         super.init()
         eval()
     }

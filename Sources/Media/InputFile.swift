@@ -1,5 +1,8 @@
 import CFFmpeg
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// FFmpeg's message for an error code (av_err2str).
 func ffErrorString(_ code: Int32) -> String {
@@ -147,6 +150,14 @@ final class InputFile {
             throw MediaError.unreadable(path, reason: "permission denied")
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        // A take is read twice (faces, then voice), so it must be a regular file: a FIFO or device was
+        // reported as "file is empty" (its size is 0) or would be read only once.
+        var st = stat()
+        if stat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+            let kinds: [mode_t: String] = [S_IFIFO: "a FIFO (named pipe)", S_IFCHR: "a character device", S_IFBLK: "a block device",
+                                           S_IFSOCK: "a socket"]
+            throw MediaError.unreadable(path, reason: "it is \(kinds[st.st_mode & S_IFMT] ?? "not a file"), not a regular file")
+        }
         let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
         if size == 0 { throw MediaError.emptyFile(path) }
         return size

@@ -30,13 +30,7 @@ public enum AnalysisDocument: Sendable, Equatable {
 /// e.g. `takes/t1.json: not valid JSON (...)` or `t1.json: missing "verdict" at takes[0]`.
 public enum AnalysisReader {
     public static func read(_ url: URL) throws -> AnalysisDocument {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ReportError(.unreadable, path: url.path, reason: "cannot read: \(error.localizedDescription)")
-        }
-        return try decode(data, path: url.path)
+        try decode(try SmallInputFile.read(url.path), path: url.path)
     }
 
     /// All takes of several files, in order.
@@ -46,6 +40,14 @@ public enum AnalysisReader {
 
     /// Decodes either shape; `path` only names the source in errors.
     public static func decode(_ data: Data, path: String = "<data>") throws -> AnalysisDocument {
+        let document = try decodeUnchecked(data, path: path)
+        if let problem = AnalysisValidation.problem(in: document.takes) {
+            throw ReportError(.notAnAnalysis, path: path, reason: problem)
+        }
+        return document
+    }
+
+    private static func decodeUnchecked(_ data: Data, path: String) throws -> AnalysisDocument {
         let top: Any
         do {
             top = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])

@@ -9,11 +9,40 @@ public enum ReportOutputs {
     ///   - html: file for `HTMLReportWriter`.
     ///   - markers: marker formats (`<take>.retakes.<ext>` each); the files go to `markersDir`, or the current folder without one.
     ///   - fps: frame rate of the HTML's SMPTE times for a take without a known rate (markers count on each take's own).
+    ///   - protecting: inputs that no output may replace (checked again before the set is committed).
     /// - Returns: the files written, in the order above.
+    ///
+    /// The files are replaced together (`OutputSet`): all are staged, then renamed, the JSON last; when any
+    /// writer fails, none of the old files is touched.
     @discardableResult
     public static func write(_ comparison: TakeComparison, json: String? = nil, csv: String? = nil, html: String? = nil,
-                             markers: [MarkerFormat] = [], markersDir: String? = nil, fps: Int = 25) throws -> [URL] {
+                             markers: [MarkerFormat] = [], markersDir: String? = nil, fps: Int = 25,
+                             protecting: InputProtection = InputProtection()) throws -> [URL] {
         let comparison = comparison.withSpanTimecodes()
+        let last = json.flatMap { $0 == "-" ? nil : URL(fileURLWithPath: $0) }
+        return try OutputSet.replaceTogether(protecting: protecting, last: last) {
+            try writeFiles(comparison, json: json, csv: csv, html: html, markers: markers, markersDir: markersDir, fps: fps)
+        }
+    }
+
+    /// Refuses, before any work, outputs that would replace one of `takes` (or another protected input):
+    /// the JSON and HTML files, and the files the CSV and marker writers will create in their folders.
+    public static func checkOutputs(takes: [String], json: String? = nil, csv: String? = nil, html: String? = nil,
+                                    markers: [MarkerFormat] = [], markersDir: String? = nil,
+                                    protecting: InputProtection) throws {
+        try protecting.check("--json", json)
+        try protecting.check("--html", html)
+        let stems = TakeStems.stems(of: takes)
+        try protecting.check("--csv", directory: csv,
+                             names: stems.flatMap { ["\($0).frames.csv", "\($0).segments.csv", "\($0).spans.csv"] } + ["takes.csv"])
+        if !markers.isEmpty {
+            try protecting.check("--markers-dir", directory: markersDir ?? FileManager.default.currentDirectoryPath,
+                                 names: markers.flatMap { format in stems.map { "\($0).retakes.\(format.writer.fileExtension)" } })
+        }
+    }
+
+    private static func writeFiles(_ comparison: TakeComparison, json: String?, csv: String?, html: String?,
+                                   markers: [MarkerFormat], markersDir: String?, fps: Int) throws -> [URL] {
         var written: [URL] = []
         if let json {
             if json == "-" {

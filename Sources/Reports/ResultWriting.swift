@@ -45,6 +45,8 @@ public extension TakeComparison {
 public struct ReportError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Kind: Sendable, Equatable {
         case unreadable, badJSON, notAnAnalysis, unwritable, invalidInput
+        /// An output path that resolves to one of the run's input files (refused: inputs are never replaced).
+        case overwritesInput
     }
 
     public var kind: Kind
@@ -63,9 +65,17 @@ public struct ReportError: Error, CustomStringConvertible, Equatable, Sendable {
 }
 
 /// Shared file plumbing: atomic writes, folders.
+///
+/// Every writer goes through `write(_:to:)`: inside `OutputSet.replaceTogether` the file is only staged
+/// (written whole under a hidden temporary name) and renamed into place with the rest of the set, so a new
+/// writer joins the all-or-nothing set without any change of its own.
 enum ReportFiles {
     /// Writes `data` atomically (temporary file + rename), creating the parent folder when missing.
     static func write(_ data: Data, to url: URL) throws {
+        if let set = OutputSet.current {
+            try set.stage(data, to: url)
+            return
+        }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url, options: .atomic)

@@ -34,6 +34,11 @@ public struct SceneAnalysisOptions: Sendable {
     public var cropMargin: Double
     /// What the video decoder may skip (see `DecodeMode`): `.needed` by default, `.all` decodes every frame.
     public var decode: DecodeMode = .needed
+    /// Resource bounds (issue 18): a take may not make memory grow without bound. Frames sampled for the face
+    /// (each keeps its crop until the take is assembled: ~2.5 kB at 48 px), and the take's length (its audio is
+    /// decoded whole: 64 kB per second).
+    public var maxSampledFrames = 100_000
+    public var maxTakeSeconds = 4 * 3600.0
 
     public init(faceFPS: Double? = 5, voiceRule: VoiceRule = .segments, vad: VoiceActivityDetector.Configuration = .init(),
                 policy: VerdictPolicy = .init(), intended: String? = nil, thumbnails: Int = 8, batchSize: Int = 16, cropMargin: Double = 0) {
@@ -103,6 +108,13 @@ public final class SceneAnalyzer {
             throw MediaError.notMediaFile(url.path, reason: "no video or audio stream")
         }
         let duration = info.duration ?? max(info.video?.duration ?? 0, info.audio?.duration ?? 0)
+        guard duration <= options.maxTakeSeconds else {
+            throw MediaError.unreadable(url.path, reason: "the take lasts \(Int(duration)) s, more than the \(Int(options.maxTakeSeconds)) s analysed in one take; cut it")
+        }
+        let rate = options.faceFPS ?? info.video?.frameRate ?? 30
+        guard info.video == nil || duration * rate <= Double(options.maxSampledFrames) else {
+            throw MediaError.unreadable(url.path, reason: "about \(Int(duration * rate)) face frames would be sampled, more than the \(options.maxSampledFrames) per take; lower --face-fps")
+        }
 
         // Voice on its own thread while the face pass decodes the video.
         let voiceJob = VoiceJob(model: voice, rule: options.voiceRule, vad: VoiceActivityDetector(configuration: options.vad))
@@ -161,6 +173,10 @@ public final class SceneAnalyzer {
             pending.removeAll(keepingCapacity: true)
         }
         let result = try analyzer.analyze(url) { frame in
+            // The duration checked beforehand may be wrong (a broken container): the bound holds anyway.
+            guard sampled.count < self.options.maxSampledFrames else {
+                throw MediaError.unreadable(url.path, reason: "more than \(self.options.maxSampledFrames) face frames sampled in one take; lower --face-fps")
+            }
             sampled.append(frame.timestamp)
             pending += frame.crops
             if pending.count >= self.options.batchSize { try classifyPending() }

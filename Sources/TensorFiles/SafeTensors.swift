@@ -43,8 +43,12 @@ public struct TensorFileError: Error, CustomStringConvertible, Equatable {
 /// Every offset and size in the header is validated before any data is touched: a truncated,
 /// malformed or hostile file produces a `TensorFileError`, never an out-of-range read.
 public struct SafeTensorsFile: Sendable {
-    /// Largest header accepted (the reference implementation's limit).
-    public static let maxHeaderBytes = 100_000_000
+    /// Largest header accepted. The reference implementation allows 100 MB; TakeSense's models have a few
+    /// hundred tensors (headers of tens of kB), and a 100 MB header of a million entries took 22 s and 4 GB
+    /// to parse, so the limit is 16 MB (about 200,000 entries).
+    public static let maxHeaderBytes = 16_000_000
+    /// Most tensors accepted in one file (Whisper large has about 1,300; TakeSense's models a few hundred).
+    public static let maxEntries = 50_000
 
     /// Entries sorted by their offset in the data section (the order they were written in).
     public let entries: [SafeTensorsEntry]
@@ -85,6 +89,12 @@ public struct SafeTensorsFile: Sendable {
         let hl = Int(headerLength)
         let headerData = data.subdata(in: (data.startIndex + 8)..<(data.startIndex + 8 + hl))
         guard headerData.first == UInt8(ascii: "{") else { throw fail("header is not a JSON object") }
+        // Every entry is a JSON object: more braces than entries allowed means too many entries, found
+        // without parsing them (a 100,001-entry header took 9.5 s and 580 MB to parse before being refused).
+        let braces = headerData.reduce(0) { $0 + ($1 == UInt8(ascii: "{") ? 1 : 0) }
+        guard braces <= Self.maxEntries + 2 else {
+            throw fail("header lists more than the \(Self.maxEntries) entries accepted (\(braces) JSON objects)")
+        }
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: headerData, options: [])
@@ -92,6 +102,10 @@ public struct SafeTensorsFile: Sendable {
             throw fail("header is not valid JSON")
         }
         guard let object = json as? [String: Any] else { throw fail("header is not a JSON object") }
+        let tensorCount = object.count - (object["__metadata__"] == nil ? 0 : 1)
+        guard tensorCount <= Self.maxEntries else {
+            throw fail("header lists \(tensorCount) entries, more than the \(Self.maxEntries) entries accepted")
+        }
 
         let dataSize = bytes - 8 - hl
         var metadata: [String: String] = [:]
@@ -134,11 +148,19 @@ public struct SafeTensorsFile: Sendable {
             entries.append(SafeTensorsEntry(name: key, dtype: dtype, shape: shape, dataRange: begin..<end))
         }
         entries.sort { ($0.dataRange.lowerBound, $0.dataRange.upperBound, $0.name) < ($1.dataRange.lowerBound, $1.dataRange.upperBound, $1.name) }
-        // The format stores tensors back to back: overlapping ranges mean a corrupt or hostile file.
+        // The format stores tensors back to back from the start of the data section to its end (the reference
+        // implementation checks the same): an overlap, a hole or bytes left over mean a corrupt or hostile
+        // file, e.g. a header length one byte short, which would shift every weight by a byte.
         var cursor = 0
         for entry in entries where !entry.dataRange.isEmpty {
             guard entry.dataRange.lowerBound >= cursor else { throw fail("entry '\(entry.name)' overlaps the previous tensor's data") }
+            guard entry.dataRange.lowerBound == cursor else {
+                throw fail("entry '\(entry.name)' starts at byte \(entry.dataRange.lowerBound) of the data section, leaving a gap after byte \(cursor)")
+            }
             cursor = entry.dataRange.upperBound
+        }
+        guard cursor == dataSize else {
+            throw fail("the data section holds \(dataSize) bytes but the tensors cover \(cursor) (wrong header length or trailing bytes)")
         }
         self.entries = entries
         self.metadata = metadata

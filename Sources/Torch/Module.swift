@@ -222,6 +222,11 @@ open class Module {
                 report.mismatched.append((key, expected, found))
                 continue
             }
+            // An integer tensor copied into a floating parameter is a relabelled or corrupt file, never a
+            // conversion anyone wants: the bytes would be read as integers and the model silently wrong.
+            if target.dtype.isFloatingPoint != source.dtype.isFloatingPoint {
+                throw TorchError("tensor '\(key)' is stored as \(source.dtype) but the model's \(key) is \(target.dtype)")
+            }
             pairs.append((target, source))
             report.loaded.append(key)
         }

@@ -102,3 +102,15 @@ extension Module {
         try Checkpoint.saveSafetensors(stateDict().map { ($0.key, $0.tensor) }, to: url, metadata: metadata, floatType: floatType)
     }
 }
+
+extension Module {
+    /// The name of the first floating-point parameter or buffer holding NaN or ±infinity (nil: all finite).
+    /// A trained model never holds one; a file that does would turn every prediction into NaN, which
+    /// downstream reads as "no face" or "no speech" instead of an error.
+    public func firstNonFiniteTensor() throws -> String? {
+        for (name, t) in stateDict() where t.dtype.isFloatingPoint {
+            if try t.isfinite().all().item() == 0 { return name }
+        }
+        return nil
+    }
+}

@@ -232,12 +232,20 @@ public struct CTranslate2Model: Sendable {
         guard let v = variable(name) else { return nil }
         guard v.count == 1 else { throw CTranslate2Error(file: file, reason: "'\(name)' is not a scalar") }
         let d = bytes(of: v)
+        // A float scalar must hold an integer: NaN, infinity or a huge value trapped in Int(_:) (found by
+        // FuzzCTranslate2, issue 18; regression test CTranslate2Tests.nonIntegerScalars).
+        func exact(_ x: Double) throws -> Int {
+            guard x.isFinite, x.rounded() == x, abs(x) < 2_147_483_648 else {
+                throw CTranslate2Error(file: file, reason: "'\(name)' is \(x), not an integer")
+            }
+            return Int(x)
+        }
         switch v.dtype {
         case .int8: return Int(Int8(bitPattern: d[d.startIndex]))
         case .int16: return Int(d.withUnsafeBytes { Int16(littleEndian: $0.loadUnaligned(as: Int16.self)) })
         case .int32: return Int(d.withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(as: Int32.self)) })
-        case .float32: return Int(d.withUnsafeBytes { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) })
-        case .float16, .bfloat16: return Int(try tensor(name).item())
+        case .float32: return try exact(Double(d.withUnsafeBytes { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }))
+        case .float16, .bfloat16: return try exact(try tensor(name).item())
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TensorFiles
 import Torch
 
 /// Options of the Whisper classification head (transformers' WhisperForAudioClassification plus
@@ -294,8 +295,21 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
             options.head = h
         }
         options.poolStd = config["pool_std"] as? Bool ?? true
+        // Every size is checked against bounds and the stored tensors before the network is built.
+        if let problem = WhisperModelCheck.bounds(sizes, projectionSize: options.projectionSize, outputLayer: options.outputLayer) {
+            throw TorchError("\(url.path): metadata \(problem)")
+        }
+        if case .failure(let p) = ModelLabels.validate(labels, max: WhisperModelCheck.labels) {
+            throw TorchError("\(url.path): metadata 'takesense.labels' \(p)")
+        }
+        if url.pathExtension == "safetensors" {
+            try WhisperModelCheck.check(sizes, projectionSize: options.projectionSize, weightedLayerSum: options.weightedLayerSum,
+                                        labelCount: labels.count, head: options.head, poolStd: options.poolStd,
+                                        shapes: try SafeTensorsFile(contentsOf: url).shapes, file: url.path)
+        }
         try self.init(sizes, labels: labels, options: options)
         try load(contentsOf: url, strict: true)
+        if let bad = try firstNonFiniteTensor() { throw TorchError("\(url.path): tensor '\(bad)' holds NaN or infinite values") }
     }
 
     /// A fresh head on a pretrained encoder: any Whisper safetensors checkpoint (TakeSense's

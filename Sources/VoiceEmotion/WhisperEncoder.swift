@@ -46,6 +46,8 @@ public struct WhisperConfig: Codable, Sendable, Equatable {
         guard melBins > 0, dModel > 0, layers >= 0, heads > 0, dModel % heads == 0, ffnDim > 0, maxSourcePositions > 0 else {
             throw TorchError("Whisper config: invalid sizes (d_model \(dModel) must be divisible by heads \(heads), all sizes positive)")
         }
+        // Sizes read from a file (metadata, config.json, --init) size the allocation: bounded before any layer is built.
+        if let problem = WhisperModelCheck.bounds(self, projectionSize: 1, outputLayer: nil) { throw TorchError("Whisper config: \(problem)") }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 
 @main
 struct TakeSense: ParsableCommand {
@@ -9,12 +10,42 @@ struct TakeSense: ParsableCommand {
         version: "0.1.0",
         subcommands: [AnalyzeCommand.self, CorrelateCommand.self, DoctorCommand.self, ProbeCommand.self, TrainCommand.self, EvaluateCommand.self, CalibrateCommand.self, ModelsCommand.self, BenchCommand.self, FacesCommand.self]
     )
+
+    static func main() {
+        if let message = optionLikeFile(Array(CommandLine.arguments.dropFirst())) {
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            Self.exit(withError: ExitCode(64))
+        }
+        main(nil)
+    }
+
+    /// A single-dash word longer than one letter (`-dash.mp4`) is read by the argument parser as a bundle of
+    /// short flags, whose `-h` printed the help and exited 0. TakeSense has no bundled short flags, so such
+    /// a word is refused (a negative number is a value, and everything after `--` is a file name).
+    static func optionLikeFile(_ args: [String]) -> String? {
+        for arg in args {
+            if arg == "--" { return nil }
+            guard arg.hasPrefix("-"), !arg.hasPrefix("--"), arg.count > 2, Double(arg) == nil else { continue }
+            let exists = FileManager.default.fileExists(atPath: arg) ? "the file " : ""
+            return "'\(arg)' is not an option; to name \(exists)'\(arg)', write ./\(arg) or put it after --"
+        }
+        return nil
+    }
 }
 
 /// Options every command that runs models shares.
 struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "Intra-op threads for libtorch (default: all cores, or TAKESENSE_THREADS).")
     var threads: Int?
+
+    /// At most 4 threads per core (and never more than 256): 100,000 threads ran for minutes on a 3 s take.
+    static var maxThreads: Int { min(256, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
+    func validate() throws {
+        if let threads, !(1...Self.maxThreads).contains(threads) {
+            throw Failure("--threads must be between 1 and \(Self.maxThreads) (4 per core on this machine), got \(threads)")
+        }
+    }
 
     func apply() throws {
         if let threads { try Engine.setThreads(threads) }
@@ -25,4 +56,24 @@ struct EngineOptions: ParsableArguments {
 struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+}
+
+/// The check every command makes before any work: no output path may resolve (symbolic links, `..` and
+/// hard links included) to one of the command's input files.
+enum OutputGuard {
+    /// - Parameters:
+    ///   - files: output files by option (`("--json", path)`); nil and `-` are skipped.
+    ///   - folders: output folders by option with the file names written into them.
+    ///   - inputs: every input file (nil skipped).
+    static func refuse(files: [(String, String?)], folders: [(String, String?, [String])] = [], inputs: [String?]) throws {
+        let protection = InputProtection(inputs: inputs.compactMap { $0 })
+        do {
+            for (option, path) in files { try protection.check(option, path) }
+            for (option, dir, names) in folders { try protection.check(option, directory: dir, names: names) }
+        } catch { throw Failure("\(error)") }
+    }
+
+    /// Files a training run writes into its output folder.
+    static let trainingFiles = ["best.safetensors", "state.json", "curves.csv", "curves.svg", "evaluation.json", "validation.json",
+                                "confusion.svg", "voice-emotion.safetensors"]
 }

@@ -52,7 +52,7 @@ struct ErrorTests {
         defer { try? FileManager.default.removeItem(at: other) }
         let e = try #require(failure { _ = try MTCNNDetector(weights: other) })
         expectOneLine(e, naming: other.path, containing: "rnet.conv1.weight")
-        expectOneLine(try #require(failure { _ = try MTCNNDetector(networks: MTCNNNetworks(), configuration: .init(thresholds: [0.5])) }),
+        expectOneLine(try #require(failure { _ = try MTCNNDetector(networks: try MTCNNNetworks(), configuration: .init(thresholds: [0.5])) }),
                       naming: "mtcnn", containing: "three thresholds")
     }
 

@@ -46,7 +46,7 @@ func expectSameBoxes(_ got: [FaceBox], _ want: MTCNNExpected.Frame, tolerance: D
 @Suite("MTCNN parity with facenet-pytorch")
 struct MTCNNParityTests {
     @Test func weightsLoadWithFacenetNames() throws {
-        let networks = MTCNNNetworks()
+        let networks = try MTCNNNetworks()
         let report = try networks.load(contentsOf: Paths.mtcnnWeights)
         #expect(report.isExact)
         #expect(report.loaded.count == 13 + 16 + 21)

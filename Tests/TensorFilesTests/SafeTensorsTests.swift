@@ -14,6 +14,13 @@ import Testing
     }
 
     /// A file with the given header JSON and data bytes.
+    /// The same file with its header length one less (the header's last byte becomes the data's first).
+    static func shortened(_ file: Data) -> Data {
+        var f = file
+        f[0] -= 1
+        return f
+    }
+
     static func file(header: String, data: Data = Data()) -> Data {
         var out = Data()
         var n = UInt64(header.utf8.count).littleEndian
@@ -58,6 +65,13 @@ import Testing
             ("overlap", Self.file(header: #"{"x":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"y":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#, data: Data(count: 4)), "overlaps"),
             ("metadata not strings", Self.file(header: #"{"__metadata__":{"a":1}}"#), "not a string"),
             ("missing shape", Self.file(header: #"{"x":{"dtype":"U8","data_offsets":[0,1]}}"#, data: Data(count: 1)), "no shape"),
+            // Issue 18: the data section must be covered exactly, back to back (a header length one byte short
+            // shifted every weight by a byte), and the number of entries is bounded before parsing.
+            ("gap", Self.file(header: #"{"x":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#, data: Data(count: 4)), "gap"),
+            ("trailing bytes", Self.file(header: #"{"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}"#, data: Data(count: 3)), "trailing bytes"),
+            ("header one byte short", Self.shortened(Self.file(header: #"{"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}} "#, data: Data(count: 2))), "trailing bytes"),
+            ("too many entries", Self.file(header: "{" + (0...SafeTensorsFile.maxEntries).map { #""t\#($0)":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}"# }.joined(separator: ",") + "}"),
+             "entries accepted"),
         ]
         for (label, bytes, reason) in cases {
             do {

@@ -63,9 +63,28 @@ struct AnalyzeCommand: ParsableCommand {
                 throw ValidationError("--start-timecode: \(error)")
             }
         }
+        // Every take's analysis is kept until the set is ranked and written.
+        guard takes.count <= Self.maxTakes else {
+            throw Failure("\(takes.count) takes in one run, more than the \(Self.maxTakes) accepted; analyse them in smaller sets")
+        }
+        // Thresholds are shares or scores in [0, 1] (seconds for --min-speech): NaN compares false with
+        // everything and used to give KEEP with a reason contradicting itself.
+        for (name, value, upper) in [("--retake-below", retakeBelow, 1.0), ("--min-face-coverage", minFaceCoverage, 1.0),
+                                     ("--min-speech", minSpeech, 86_400.0)] {
+            if let value, !(value.isFinite && value >= 0 && value <= upper) {
+                throw Failure("\(name) must be a number between 0 and \(upper == 1 ? "1" : "86400"), got \(value)")
+            }
+        }
     }
 
     func run() throws {
+        // Outputs that would replace a take, a model or the policy are refused before any work.
+        let protection = InputProtection(inputs: takes + [faceModel, voiceModel, policy].compactMap { $0 })
+        do {
+            try ReportOutputs.checkOutputs(takes: takes, json: json, csv: csv, html: html,
+                                           markers: try markers.map { try MarkerFormat.list($0) } ?? [],
+                                           markersDir: markersDir, protecting: protection)
+        } catch { throw Failure("\(error)") }
         try engine.apply()
         let analyzer = try AnalyzeRunner.makeAnalyzer(
             faceModel: faceModel, voiceModel: voiceModel, detection: detection, options: try options())
@@ -101,20 +120,22 @@ struct AnalyzeCommand: ParsableCommand {
             // With `--json -` standard output carries the JSON alone; the summary goes to standard error.
             let summary = TextSummary.comparison(comparison)
             if json == "-" { FileHandle.standardError.write(Data((summary + "\n").utf8)) } else { print(summary) }
-            try writeOutputs(comparison)
+            try writeOutputs(comparison, protecting: protection)
         }
         for f in failures { FileHandle.standardError.write(Data("error: \(f)\n".utf8)) }
         if !failures.isEmpty { throw ExitCode(1) }
     }
 
+    /// Most takes in one `analyze` run (resource bound, README "Limits").
+    static let maxTakes = 1_000
+
     func options() throws -> SceneAnalysisOptions {
         var policy = VerdictPolicy()
         if let file = self.policy {
             let url = URL(fileURLWithPath: file)
-            guard let data = try? Data(contentsOf: url) else { throw Failure("\(file): cannot read the policy file") }
-            do { policy = try JSONDecoder().decode(VerdictPolicy.self, from: data) } catch {
-                throw Failure("\(file): not a verdict policy (\(AnalyzeRunner.describe(decoding: error)))")
-            }
+            let data: Data
+            do { data = try SmallInputFile.read(url.path, maxBytes: 1 << 20) } catch { throw Failure("\(error)") }
+            do { policy = try VerdictPolicy.parse(data, file: file) } catch { throw Failure("\(error)") }
         }
         if let retakeBelow { policy.retakeBelow = retakeBelow; policy.keepAbove = retakeBelow; policy.spanBelow = retakeBelow }
         if let minFaceCoverage { policy.minFaceCoverage = minFaceCoverage }
@@ -131,11 +152,12 @@ struct AnalyzeCommand: ParsableCommand {
         return options
     }
 
-    func writeOutputs(_ c: TakeComparison) throws {
+    func writeOutputs(_ c: TakeComparison, protecting protection: InputProtection) throws {
         // Marker files count on each take's own source timecode and rate; `fps` only covers a take without a rate.
         let fps = c.takes.compactMap(\.frameRate).first.map { Int($0.rounded()) } ?? 25
         let formats = try markers.map { try MarkerFormat.list($0) } ?? []
-        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: formats, markersDir: markersDir, fps: max(1, fps))
+        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: formats, markersDir: markersDir, fps: max(1, fps),
+                                              protecting: protection)
         for url in written where json != "-" { FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8)) }
     }
 }

@@ -3,6 +3,7 @@ import Correlation
 import Datasets
 import Director
 import Foundation
+import Reports
 
 /// `takesense correlate`: the study's correlation analysis over many takes.
 struct CorrelateCommand: ParsableCommand {
@@ -71,6 +72,15 @@ struct CorrelateCommand: ParsableCommand {
         if let labels {
             do { collected.entries += try SceneManifest.load(path: labels) } catch { throw Failure("\(error)") }
         }
+        // Every file read so far (manifests, their rows, folders' files, labels) is an input no output may replace.
+        let protection = InputProtection(inputs: collected.files + [labels, omgAnnotations].compactMap { $0 } + omgVideos)
+        do {
+            try protection.check("--json", json)
+            try protection.check("--html", html)
+            try protection.check("--csv", directory: csv, names: CorrelationCSV.fileNames)
+            try protection.check("--save-analyses", directory: saveAnalyses,
+                                 names: CorrelationInputs.savedNames(collected.videos.map(\.path)))
+        } catch { throw Failure("\(error)") }
         let analyses = try collected.resolve(engine: engine, saveTo: saveAnalyses)
         guard !analyses.isEmpty else { throw Failure("no takes to correlate") }
 
@@ -92,16 +102,19 @@ struct CorrelateCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(report.text.utf8))
         }
-        if let json, json != "-" {
-            try correlateWrite(try report.jsonData(), to: json)
-        }
-        if let csv {
-            do {
-                for url in try CorrelationCSV.write(report, to: URL(fileURLWithPath: csv)) { correlateLog("wrote \(url.path)") }
-            } catch { throw Failure("\(csv): cannot write the CSV files: \(error.localizedDescription)") }
-        }
-        if let html {
-            try correlateWrite(Data(CorrelationHTML.render(report).utf8), to: html)
+        // The tables, HTML and JSON are replaced together (JSON last), never mixed with a previous run's.
+        try OutputSet.replaceTogether(protecting: protection, last: json.flatMap { $0 == "-" ? nil : URL(fileURLWithPath: $0) }) {
+            if let csv {
+                do {
+                    for url in try CorrelationCSV.write(report, to: URL(fileURLWithPath: csv)) { correlateLog("wrote \(url.path)") }
+                } catch { throw Failure("\(csv): cannot write the CSV files: \(error)") }
+            }
+            if let html {
+                try correlateWrite(Data(CorrelationHTML.render(report).utf8), to: html)
+            }
+            if let json, json != "-" {
+                try correlateWrite(try report.jsonData(), to: json)
+            }
         }
     }
 }
@@ -132,6 +145,11 @@ struct EvaluateScenes: ParsableCommand {
         let scenes: [LabelledScene]
         do { scenes = try ScenesManifest.load(path: manifest) } catch { throw Failure("\(error)") }
         guard !scenes.isEmpty else { throw Failure("\(manifest): no scenes") }
+        let protection = InputProtection(inputs: [manifest] + scenes.map(\.path))
+        do {
+            try protection.check("--json", json)
+            try protection.check("--save-analyses", directory: saveAnalyses, names: CorrelationInputs.savedNames(scenes.map(\.path)))
+        } catch { throw Failure("\(error)") }
 
         // Analysis JSON files are read; everything else is analysed, in one batch.
         var analyses = [TakeAnalysis?](repeating: nil, count: scenes.count)
@@ -182,9 +200,18 @@ struct CorrelationInputs {
     /// Video file extensions looked for in folders.
     static let videoExtensions: Set<String> = ["mp4", "mov", "mkv", "avi", "webm", "m4v", "mxf", "mts", "m2ts", "mpg", "mpeg", "wmv", "flv", "3gp", "ogv"]
 
+    /// How deep manifests may list manifests (a manifest of manifests of takes is depth 2).
+    static let maxManifestDepth = 8
+    /// Takes one run may gather, from every manifest and folder together.
+    static let maxTakes = 100_000
+
     var analyses: [TakeAnalysis] = []
     var videos: [URL] = []
     var entries: [ManifestEntry] = []
+    /// Every file read or to be analysed: the inputs no output may replace.
+    var files: [String] = []
+    /// The manifests being read, outermost first (a manifest listing one of them is a cycle).
+    private var manifestStack: [(identity: FileIdentity, path: String)] = []
 
     mutating func add(_ input: String) throws {
         var isDirectory: ObjCBool = false
@@ -195,12 +222,26 @@ struct CorrelationInputs {
             try addFolder(input)
             return
         }
+        files.append(input)
+        guard analyses.count + videos.count < Self.maxTakes else {
+            throw Failure("\(input): more than \(Self.maxTakes) takes in one run; correlate them in smaller sets")
+        }
         switch URL(fileURLWithPath: input).pathExtension.lowercased() {
         case "json":
             do { analyses += try TakeFiles.load(input) } catch { throw Failure("\(error)") }
         case "csv":
+            guard let identity = FileIdentity(path: input) else { throw Failure("\(input): cannot be read") }
+            if let outer = manifestStack.first(where: { $0.identity == identity }) {
+                let via = manifestStack.last.map { " (listed by \($0.path))" } ?? ""
+                throw Failure("\(input): the manifest lists itself through other manifests\(via); \(outer.path) is already being read")
+            }
+            guard manifestStack.count < Self.maxManifestDepth else {
+                throw Failure("\(input): manifests nested more than \(Self.maxManifestDepth) deep")
+            }
             let manifest: [ManifestEntry]
             do { manifest = try SceneManifest.load(path: input) } catch { throw Failure("\(error)") }
+            manifestStack.append((identity, input))
+            defer { manifestStack.removeLast() }
             for entry in manifest { try addEntry(entry, manifest: input) }
         default:
             videos.append(URL(fileURLWithPath: input))
@@ -226,14 +267,19 @@ struct CorrelationInputs {
         var found: [URL] = []
         var jsons: [URL] = []
         for case let url as URL in walker {
+            guard found.count + jsons.count < Self.maxTakes else {
+                throw Failure("\(folder): more than \(Self.maxTakes) takes in one run; correlate them in smaller sets")
+            }
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
             let ext = url.pathExtension.lowercased()
             if Self.videoExtensions.contains(ext) { found.append(url) } else if ext == "json" { jsons.append(url) }
         }
         if !found.isEmpty {
             videos += found.sorted { $0.path < $1.path }
+            files += found.map(\.path)
         } else if !jsons.isEmpty {
             for url in jsons.sorted(by: { $0.path < $1.path }) {
+                files.append(url.path)
                 do { analyses += try TakeFiles.load(url.path) } catch { throw Failure("\(error)") }
             }
         } else {
@@ -257,28 +303,35 @@ struct CorrelationInputs {
         return analyses + named
     }
 
+    /// The file names `save` gives to the analyses of these takes, in order.
+    static func savedNames(_ takes: [String]) -> [String] {
+        var used: [String: Int] = [:]
+        return takes.map { take in
+            var stem = URL(fileURLWithPath: take).deletingPathExtension().lastPathComponent
+            used[stem, default: 0] += 1
+            if let n = used[stem], n > 1 { stem += "-\(n)" }
+            return stem + ".json"
+        }
+    }
+
     /// Writes each analysis as `<folder>/<take name>.json`.
     static func save(_ analyses: [TakeAnalysis], to folder: String) throws {
         let dir = URL(fileURLWithPath: folder)
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
             throw Failure("\(folder): cannot create the folder: \(error.localizedDescription)")
         }
-        var used: [String: Int] = [:]
-        for a in analyses {
-            var stem = URL(fileURLWithPath: a.take).deletingPathExtension().lastPathComponent
-            used[stem, default: 0] += 1
-            if used[stem]! > 1 { stem += "-\(used[stem]!)" }
+        for (a, name) in zip(analyses, savedNames(analyses.map(\.take))) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try correlateWrite(try encoder.encode(a), to: dir.appendingPathComponent(stem + ".json").path)
+            try correlateWrite(try encoder.encode(a), to: dir.appendingPathComponent(name).path)
         }
     }
 }
 
 /// Writes `data` to `path`, one line on failure; reports the file on standard error.
 private func correlateWrite(_ data: Data, to path: String) throws {
-    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        throw Failure("\(path): cannot write: \(error.localizedDescription)")
+    do { try OutputSet.write(data, to: URL(fileURLWithPath: path)) } catch {
+        throw Failure("\(error)")
     }
     correlateLog("wrote \(path)")
 }

@@ -53,6 +53,7 @@ struct TrainFace: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
+        try OutputGuard.refuse(files: [], folders: [("--output", output, OutputGuard.trainingFiles)], inputs: [data, validation, `init`])
         try engine.apply()
         let labelSet = try LabelSet(parsing: labels)
         let study = recipe == "study", crop = recipe == "crop"
@@ -146,6 +147,10 @@ struct TrainFace: ParsableCommand {
         if channelsLast { try network.convertToChannelsLast() }
         if let `init` {
             let report = try network.load(contentsOf: URL(fileURLWithPath: `init`), strict: false)
+            // Weights that match nothing would silently train from scratch.
+            guard !report.loaded.isEmpty else {
+                throw Failure("\(`init`): --init: none of its \(report.unexpected.count) tensors matches a parameter of \(architecture)")
+            }
             log("initial weights from \(`init`): \(report)")
         }
         if study || freezeFirst != nil { try network.freeze(firstLayers: freezeFirst ?? 57) }
@@ -205,6 +210,8 @@ struct EvaluateFace: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
+        let models = ensemble.map { $0.split(separator: ",").map { String($0.split(separator: ":").first ?? "") } } ?? [model].compactMap { $0 }
+        try OutputGuard.refuse(files: [("--json", json), ("--confusion-svg", confusionSvg)], inputs: [data] + models)
         try engine.apply()
         var members: [(FaceClassifier, Double)] = []
         if let ensemble {

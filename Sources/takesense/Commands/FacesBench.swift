@@ -178,7 +178,7 @@ struct FacesBench: ParsableCommand {
         }
         let size: Int? = detectionSize > 0 ? detectionSize : nil
         if let opencvThreads { OpenCV.setThreads(opencvThreads) }
-        let networks = MTCNNNetworks()
+        let networks = try MTCNNNetworks()
         try networks.load(contentsOf: weights)
         if !timingOnly {
         for k in [3, 5, 8, 12] {

@@ -161,7 +161,7 @@ struct FacesImportMTCNN: ParsableCommand {
 
     func run() throws {
         try oneLine {
-            let networks = MTCNNNetworks()
+            let networks = try MTCNNNetworks()
             let parts: [(String, Module)] = [("pnet", networks.pnet), ("rnet", networks.rnet), ("onet", networks.onet)]
             for (name, module) in parts {
                 let url = URL(fileURLWithPath: from).appendingPathComponent("\(name).pth")

@@ -41,6 +41,8 @@ struct ImportWhisper: ParsableCommand {
         case "float16", "f16", "half": floatType = .float16
         default: throw Failure("--dtype must be float32 or float16, not '\(dtype)'")
         }
+        try OutputGuard.refuse(files: [("--output", output)], folders: [("--output", nil, [])],
+                               inputs: [source, URL(fileURLWithPath: source).appendingPathComponent("model.bin").path])
         let out = URL(fileURLWithPath: output)
         guard out.pathExtension == "safetensors" else { throw Failure("\(output): the output must be a .safetensors file") }
         let summary: WhisperImport.Summary

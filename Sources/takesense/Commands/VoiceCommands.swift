@@ -54,6 +54,8 @@ struct TrainVoice: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
+        try OutputGuard.refuse(files: [("--export", export)], folders: [("--output", output, OutputGuard.trainingFiles)],
+                               inputs: [`init`] + data.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") })
         try engine.apply()
         let start = Date()
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
@@ -275,6 +277,7 @@ struct EvaluateVoice: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
+        try OutputGuard.refuse(files: [("--json", json), ("--confusion-svg", confusionSvg)], inputs: [model])
         try engine.apply()
         if let cv { return try runCrossValidation(k: cv) }
         let voice = try VoiceEmotionModel(contentsOf: try BundledModels.voice(model))

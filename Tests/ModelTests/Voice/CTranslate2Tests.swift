@@ -154,6 +154,25 @@ struct CT2Writer {
         #expect(readError(h.data)?.reason.contains("truncated") == true)
     }
 
+    /// Found by FuzzCTranslate2 (issue 18): a float16/float32 scalar holding NaN, infinity or a huge value
+    /// trapped converting to Int; now a one-line error naming the file and the variable.
+    @Test func nonIntegerScalars() throws {
+        for (dtype, bytes) in [(UInt8(4), [UInt8(0x00), 0x7E]), (4, [0x00, 0x7C]), (4, [0x06, 0xFE]), (0, [0x00, 0x00, 0xC0, 0x7F]),
+                               (0, [0x00, 0x00, 0x80, 0x7F]), (0, [0xFF, 0xFF, 0x7F, 0x7F]), (0, [0x00, 0x00, 0x20, 0x40])] {
+            var w = CT2Writer()
+            w.u32(6); w.string("WhisperSpec"); w.u32(3); w.u32(1)
+            w.string("encoder/num_heads"); w.u8(0); w.u8(dtype); w.u32(UInt32(bytes.count)); w.data.append(contentsOf: bytes)
+            w.u32(0)
+            let model = try CTranslate2Model(data: w.data, name: "/models/ct2/model.bin")
+            do {
+                let n = try model.integer("encoder/num_heads")
+                Issue.record("dtype \(dtype) bytes \(bytes): accepted as \(String(describing: n))")
+            } catch let e as CTranslate2Error {
+                #expect(e.description.hasPrefix("/models/ct2/model.bin: ") && e.description.contains("encoder/num_heads") && e.description.contains("not an integer"))
+            }
+        }
+    }
+
     @Test func rejectsOtherModels() throws {
         let data = try CT2Writer.model(spec: "TransformerSpec", variables: [("encoder/x", try Tensor.zeros([2]))])
         let m = try CTranslate2Model(data: data, name: "model.bin")

@@ -1,0 +1,69 @@
+import Foundation
+import TensorFiles
+import Torch
+
+/// What a face-model file claims in its metadata, checked against sane bounds and against the file's own
+/// tensor shapes before any network is built: a hostile or corrupt file gets a one-line error naming the file
+/// and the field, never an allocation sized by an unchecked number, an arithmetic trap or a silent wrong answer.
+public struct FaceModelSpec: Sendable, Equatable {
+    public var architecture: FaceArchitecture
+    public var labels: [String]
+    public var preprocessing: FacePreprocessing
+    public var flipAveraging: Bool
+
+    /// Most classes a face model may have.
+    public static let maxLabels = 1_000
+    /// Input sides accepted (crops are resized to this square).
+    public static let inputSizes = 8...1_024
+
+    /// Validates `metadata` and `shapes` (tensor name → shape) of the file named `file`.
+    public init(metadata meta: [String: String], shapes: [String: [Int]], file: String) throws {
+        func fail(_ field: String, _ reason: String) -> TorchError { TorchError("\(file): metadata '\(field)': \(reason)") }
+        guard meta["kind"] == FaceClassifier.kind, let arch = meta["architecture"], let labelText = meta["labels"],
+              let prep = meta["preprocessing"] else {
+            throw TorchError("\(file): not a TakeSense face-emotion model (its metadata lacks kind/architecture/labels/preprocessing)")
+        }
+        labels = try ModelLabels.parse(commaSeparated: labelText, max: Self.maxLabels).get(orThrow: { fail("labels", $0) })
+        do { preprocessing = try JSONDecoder().decode(FacePreprocessing.self, from: Data(prep.utf8)) } catch {
+            throw fail("preprocessing", "not a JSON object with inputSize, channels, mean and std")
+        }
+        guard Self.inputSizes.contains(preprocessing.inputSize) else {
+            throw fail("preprocessing", "inputSize \(preprocessing.inputSize) is outside \(Self.inputSizes.lowerBound)...\(Self.inputSizes.upperBound)")
+        }
+        guard preprocessing.channels == 1 || preprocessing.channels == 3 else {
+            throw fail("preprocessing", "channels must be 1 or 3, not \(preprocessing.channels)")
+        }
+        guard preprocessing.mean.isFinite, abs(preprocessing.mean) <= 1_000 else { throw fail("preprocessing", "mean \(preprocessing.mean) is not a finite pixel level") }
+        // std divides every pixel: 0 gives infinities, which the network turns into NaN and the take into "no face".
+        guard preprocessing.std.isFinite, preprocessing.std >= 1e-6, preprocessing.std <= 1_000 else {
+            throw fail("preprocessing", "std \(preprocessing.std) must be a positive finite number")
+        }
+        do { architecture = try FaceArchitecture(name: arch) } catch { throw fail("architecture", "\(error)") }
+        flipAveraging = meta["flip_averaging"] != "0"
+        try checkShapes(shapes, file: file)
+    }
+
+    /// The sizes the metadata implies, against the tensors actually stored. The fixed families (ResNet, VGG,
+    /// EfficientNet) have bounded sizes and are checked tensor by tensor when loaded; FERNet's width is free, so
+    /// the stem and head must match it before the network (whose size grows with width²) is built.
+    func checkShapes(_ shapes: [String: [Int]], file: String) throws {
+        guard case .ferNet(let width) = architecture else { return }
+        let stem = [width, preprocessing.channels, 3, 3], head = [labels.count, 8 * width]
+        guard let foundStem = shapes["features.0.weight"], foundStem == stem else {
+            throw TorchError("\(file): metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s), so tensor 'features.0.weight' should be \(stem), but the file has \(shapes["features.0.weight"].map { "\($0)" } ?? "none")")
+        }
+        guard let foundHead = shapes["classifier.2.weight"], foundHead == head else {
+            throw TorchError("\(file): metadata 'labels' lists \(labels.count) classes for \(architecture), so tensor 'classifier.2.weight' should be \(head), but the file has \(shapes["classifier.2.weight"].map { "\($0)" } ?? "none")")
+        }
+    }
+}
+
+extension Result where Failure == ModelLabels.LabelProblem {
+    func get(orThrow make: (String) -> any Error) throws -> Success {
+        switch self {
+        case .success(let v): return v
+        case .failure(let p): throw make(p.description)
+        }
+    }
+}
+
