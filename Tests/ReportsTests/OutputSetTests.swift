@@ -23,7 +23,7 @@ struct OutputSetTests {
     func failureLeavesOldSet() throws {
         let dir = try Fixtures.temporaryDirectory()
         let json = dir.appendingPathComponent("take.json"), csv = dir.appendingPathComponent("csv")
-        try ReportOutputs.write(TakeComparison(single: Fixtures.keepTake()), json: json.path, csv: csv.path, markers: .srt, markersDir: dir.path)
+        try ReportOutputs.write(TakeComparison(single: Fixtures.keepTake()), json: json.path, csv: csv.path, markers: [.srt], markersDir: dir.path)
         let before = Self.names(dir)
         let oldJSON = try Data(contentsOf: json)
         #expect(throws: ReportError.self) {
@@ -43,10 +43,11 @@ struct OutputSetTests {
         let json = dir.appendingPathComponent("take.json"), html = dir.appendingPathComponent("take.html")
         let csv = dir.appendingPathComponent("csv")
         try ReportOutputs.write(TakeComparison(single: Fixtures.keepTake(name: "/s/take.mov")), json: json.path, csv: csv.path, html: html.path,
-                                markers: .vtt, markersDir: dir.path)
+                                markers: [.vtt], markersDir: dir.path)
         let written = try ReportOutputs.write(TakeComparison(single: Fixtures.retakeTake(name: "/s/take.mov")), json: json.path, csv: csv.path,
-                                              html: html.path, markers: .vtt, markersDir: dir.path)
-        #expect(written.count == 6)
+                                              html: html.path, markers: [.vtt], markersDir: dir.path)
+        // JSON; frames, segments, spans and takes CSV; HTML; the WebVTT markers.
+        #expect(written.count == 7)
         #expect(try String(contentsOf: json, encoding: .utf8).contains("\"retake\""))
         #expect(try String(contentsOf: csv.appendingPathComponent("takes.csv"), encoding: .utf8).contains("retake"))
         #expect(!Self.names(dir).contains { $0.split(separator: "/").last?.hasPrefix(".") == true })
@@ -59,7 +60,7 @@ struct OutputSetTests {
         try Data("the user's own subtitles\n".utf8).write(to: input)
         let protection = InputProtection(inputs: [input.path])
         #expect(throws: ReportError.self) {
-            try ReportOutputs.write(TakeComparison(single: Fixtures.retakeTake(name: "/s/take.mov")), markers: .srt, markersDir: dir.path,
+            try ReportOutputs.write(TakeComparison(single: Fixtures.retakeTake(name: "/s/take.mov")), markers: [.srt], markersDir: dir.path,
                                     protecting: protection)
         }
         #expect(try String(contentsOf: input, encoding: .utf8) == "the user's own subtitles\n")
