@@ -308,20 +308,22 @@ struct HostileInputCLITests {
         let dir = try CLI.temporaryDirectory()
         try Data(contentsOf: Self.sample).write(to: dir.appendingPathComponent("take.mp4"))
         // One intra-op thread: two runs give byte-identical files. The old set keeps the take (a permissive
-        // threshold), the new one asks for a retake, so the JSON, HTML, takes.csv and markers differ.
+        // threshold), the new one asks for a retake (a strict one), so the JSON, HTML, takes.csv and markers differ.
         let outputs = ["--json", "out/take.json", "--html", "out/take.html", "--csv", "out/csv", "--markers", "srt",
                        "--markers-dir", "out/markers", "--quiet", "--threads", "1"]
+        let newArguments = ["analyze", "take.mp4", "--retake-below", "0.99"] + outputs
         let oldRun = try CLI.run(["analyze", "take.mp4", "--retake-below", "0.1"] + outputs, in: dir)
         try #require(oldRun.status == 0, "\(oldRun.err)")
         let old = Self.snapshot(dir.appendingPathComponent("out")).files
         let reference = try CLI.temporaryDirectory()
         try Data(contentsOf: Self.sample).write(to: reference.appendingPathComponent("take.mp4"))
         let started = Date()
-        let newRun = try CLI.run(["analyze", "take.mp4"] + outputs, in: reference)
+        let newRun = try CLI.run(newArguments, in: reference)
         let duration = Date().timeIntervalSince(started)
         try #require(newRun.status == 0, "\(newRun.err)")
         let new = Self.snapshot(reference.appendingPathComponent("out")).files
-        try #require(old.count == 6 && new.count == 6 && old["take.json"] != new["take.json"] && old["csv/takes.csv"] != new["csv/takes.csv"])
+        // JSON, HTML, the four CSV tables (frames, segments, spans, takes) and the SubRip markers.
+        try #require(old.count == 7 && new.count == 7 && old["take.json"] != new["take.json"] && old["csv/takes.csv"] != new["csv/takes.csv"])
 
         var outcomes: [String: Int] = [:]
         for trial in 0..<6 {
@@ -333,7 +335,7 @@ struct HostileInputCLITests {
             }
             let p = Process()
             p.executableURL = CLI.executable
-            p.arguments = ["analyze", "take.mp4"] + outputs
+            p.arguments = newArguments
             p.currentDirectoryURL = dir
             var env = ProcessInfo.processInfo.environment
             env["TAKESENSE_MODELS"] = CLI.repository.appendingPathComponent("Models").path
@@ -362,7 +364,7 @@ struct HostileInputCLITests {
             outcomes[state + (after.hidden.isEmpty ? "" : "+hidden"), default: 0] += 1
         }
         // The next complete run leaves the new set and nothing hidden.
-        let final = try CLI.run(["analyze", "take.mp4"] + outputs, in: dir)
+        let final = try CLI.run(newArguments, in: dir)
         #expect(final.status == 0)
         let after = Self.snapshot(dir.appendingPathComponent("out"))
         #expect(after.files == new)

@@ -303,7 +303,15 @@ struct CongruenceBench: ParsableCommand {
         }
         // The shipped verdict needs a probability the models can provide today: the best uncorrected logistic
         // candidate on the calibration half (the corrected ones wait for the models' own confusion matrices).
-        let shippable = candidates.indices.filter { candidates[$0].weights != nil && !candidates[$0].corrected }
+        // A candidate must also make sense: a wider valence or arousal gap can never raise the probability that
+        // face and voice express the same emotion (a fit with a positive gap weight explains the calibration
+        // takes by an accident of its features, and would keep a happy face over a fearful voice because the
+        // valence disagrees), nor may a better match lower it.
+        func sensible(_ w: [Double]) -> Bool { w.count == 4 && w[1] >= 0 && w[2] <= 0 && w[3] <= 0 }
+        let shippable = candidates.indices.filter {
+            guard let w = candidates[$0].weights else { return false }
+            return !candidates[$0].corrected && sensible(w)
+        }
         let chosen = shippable.max { candidateRows[$0].calibrationAuc < candidateRows[$1].calibrationAuc }!
         func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
         let weights = candidates[chosen].weights!.map(r3)
