@@ -58,7 +58,9 @@ public enum Circumplex {
     /// The probability-weighted point of `p` (over the emotions with coordinates); nil when none has any mass.
     public static func point(_ p: EmotionProbabilities) -> AffectPoint? {
         var v = 0.0, a = 0.0, total = 0.0
-        for (label, prob) in p where prob > 0 {
+        // In the order of the labels' names, not the dictionary's (which changes from run to run): the same
+        // analysis must give the same digits every time.
+        for (label, prob) in p.sorted(by: { $0.key < $1.key }) where prob > 0 {
             guard let c = coordinates[label] else { continue }
             v += prob * c.valence
             a += prob * c.arousal

@@ -36,7 +36,7 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"), on
     /// distributions rescaled by the temperatures fit there: the valence/arousal gaps got weights near 0 and did
     /// not raise the ROC AUC, so they are left at 0.
-    public static let calibratedWeights: [Double] = [1.155, 0.814, 0, 0]
+    public static let calibratedWeights: [Double] = [1.723, 1.187, 0, 0]
 
     enum CodingKeys: String, CodingKey {
         case minFaceCoverage = "min_face_coverage", minSpeechSeconds = "min_speech_seconds", minConfidence = "min_confidence"
@@ -47,9 +47,9 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
-                retakeBelow: Double = 0.453, keepAbove: Double = 0.531, spanBelow: Double = 0.453, maxSpanShare: Double = 0.3,
+                retakeBelow: Double = 0.469, keepAbove: Double = 0.635, spanBelow: Double = 0.469, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
-                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.457, voiceTemperature: Double = 1.022) {
+                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.521, voiceTemperature: Double = 1.561) {
         self.faceTemperature = faceTemperature
         self.voiceTemperature = voiceTemperature
         self.minFaceCoverage = minFaceCoverage

@@ -43,9 +43,11 @@ struct TimecodeCLITests {
         }
         let edl = try String(contentsOf: dir.appendingPathComponent("m/A001_C003.retakes.edl"), encoding: .utf8)
         #expect(edl.contains("001  AX       V     C        01:02:03:04 "))
-        #expect(edl.contains("* LOC: \(spans[0]["start_timecode"] as! String) RED "))
+        // Red for a span to reshoot, yellow for one to check (the colour follows the take's decision).
+        let colour = (take["verdict"] as? [String: Any])?["decision"] as? String == "retake" ? "RED" : "YELLOW"
+        #expect(edl.contains("* LOC: \(spans[0]["start_timecode"] as! String) \(colour) "))
         let avid = try String(contentsOf: dir.appendingPathComponent("m/A001_C003.retakes.txt"), encoding: .utf8)
-        #expect(avid.hasPrefix("TakeSense\t\(spans[0]["start_timecode"] as! String)\tV1\tred\t"))
+        #expect(avid.hasPrefix("TakeSense\t\(spans[0]["start_timecode"] as! String)\tV1\t\(colour.lowercased())\t"))
 
         let o = try CLI.run(["analyze", "A001_C003.mov", "--json", "b.json", "--start-timecode", "10:00:00:00", "--quiet"], in: dir)
         #expect(o.status == 0, "\(o.err)")

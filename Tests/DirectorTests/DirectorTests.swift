@@ -200,7 +200,7 @@ struct VerdictTests {
 
     @Test("Reassessing under another policy or intent recomputes the verdict and keeps the measurements")
     func reassess() {
-        let t = take(face: { _ in peaked("happy", 0.7) }, segments: [segment(1, 9, peaked("happy", 0.35))])
+        let t = take(face: { _ in peaked("happy", 0.7) }, segments: [segment(1, 9, peaked("happy", 0.7))])
         #expect(t.verdict.decision == .keep)
         let strict = TakeAssembler(labels: six, policy: VerdictPolicy(retakeBelow: 0.99, spanBelow: 0.99)).reassess(t)
         #expect(strict.verdict.decision == .retake && strict.settings.policy.retakeBelow == 0.99)
