@@ -15,7 +15,7 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for take in document.takes {
             _ = try? CSVReportWriter().framesCSV(take)
             _ = try? CSVReportWriter().segmentsCSV(take)
-            for format in MarkerFormat.allCases { _ = try? format.writer().render(take) }
+            for format in MarkerFormat.allCases { _ = try? format.writer.render(take) }
         }
     }
     return 0
