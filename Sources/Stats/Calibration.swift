@@ -117,8 +117,13 @@ public enum Calibration {
 
     /// ECE and NLL of `logits` at temperature 1 and at `temperature`.
     public static func report(logits: [[Double]], targets: [Int], temperature: Double, bins: Int = 15) -> Report {
+        figures(logits: logits, after: logits.map { softmax($0, temperature: temperature) }, targets: targets,
+                temperature: temperature, bins: bins)
+    }
+
+    /// The report of `after` (calibrated probabilities) against the plain softmax of `logits`.
+    private static func figures(logits: [[Double]], after: [[Double]], targets: [Int], temperature: Double, bins: Int) -> Report {
         let before = logits.map { softmax($0) }
-        let after = logits.map { softmax($0, temperature: temperature) }
         return Report(temperature: temperature, samples: targets.count,
                       eceBefore: expectedCalibrationError(probabilities: before, targets: targets, bins: bins),
                       eceAfter: expectedCalibrationError(probabilities: after, targets: targets, bins: bins),
@@ -138,11 +143,7 @@ public enum Calibration {
         let ta = fitTemperature(logits: a.map { logits[$0] }, targets: a.map { targets[$0] })
         let tb = fitTemperature(logits: b.map { logits[$0] }, targets: b.map { targets[$0] })
         let after = logits.indices.map { softmax(logits[$0], temperature: fold[$0] ? ta : tb) }
-        let before = logits.map { softmax($0) }
-        return Report(temperature: fitTemperature(logits: logits, targets: targets), samples: targets.count,
-                      eceBefore: expectedCalibrationError(probabilities: before, targets: targets, bins: bins),
-                      eceAfter: expectedCalibrationError(probabilities: after, targets: targets, bins: bins),
-                      nllBefore: negativeLogLikelihood(probabilities: before, targets: targets),
-                      nllAfter: negativeLogLikelihood(probabilities: after, targets: targets))
+        return figures(logits: logits, after: after, targets: targets,
+                       temperature: fitTemperature(logits: logits, targets: targets), bins: bins)
     }
 }
