@@ -2,16 +2,30 @@
 import Foundation
 import PackageDescription
 
-// libtorch 1.13.1 from Debian (`libtorch-dev`). Its C++ API headers live outside the default include
-// path, hence unsafeFlags (allowed in a root package). libtorch's headers need C++17 (not C++20 with clang).
-let torchIncludes: [String] = ["-I/usr/include/torch/csrc/api/include"]
+// libtorch: Debian's `libtorch-dev` (1.13.1) by default. Set LIBTORCH to an unpacked libtorch folder
+// (tch-rs's convention: $LIBTORCH/include, $LIBTORCH/include/torch/csrc/api/include, $LIBTORCH/lib) to
+// build against another one (a CUDA build, a newer release) without editing this file. The C++ API
+// headers live outside the default include path, hence unsafeFlags (allowed in a root package).
+// libtorch's headers need C++17 (not C++20 with clang).
+let libtorch = ProcessInfo.processInfo.environment["LIBTORCH"].flatMap { $0.isEmpty ? nil : $0 }
+let torchIncludes: [String] = libtorch.map { ["-I\($0)/include", "-I\($0)/include/torch/csrc/api/include"] }
+    ?? ["-I/usr/include/torch/csrc/api/include"]
+// With LIBTORCH, its lib folder is searched at link time and recorded as the run path; a CUDA build's
+// libtorch_cuda is linked even though no symbol of it is referenced, so that its kernels register.
+let torchLinkerFlags: [String] = libtorch.map { lib in
+    var flags = ["-L\(lib)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(lib)/lib"]
+    if FileManager.default.fileExists(atPath: "\(lib)/lib/libtorch_cuda.so") {
+        flags += ["-Xlinker", "--no-as-needed", "-Xlinker", "-ltorch_cuda", "-Xlinker", "--as-needed"]
+    }
+    return flags
+} ?? []
 
 let package = Package(
     name: "TakeSense",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,7 +41,7 @@ let package = Package(
             name: "CTorch",
             cxxSettings: [.unsafeFlags(torchIncludes + ["-Wno-deprecated-declarations"])],
             linkerSettings: [
-                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
+                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"), .unsafeFlags(torchLinkerFlags),
             ]
         ),
         // Weight files in pure Swift, bounds-checked: safetensors (read/write), PyTorch .pth zips, CTranslate2 model.bin.
@@ -40,13 +54,19 @@ let package = Package(
             pkgConfig: "libavformat libavcodec libswscale libswresample libavutil",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libswresample-dev", "libavutil-dev"])]
         ),
+        // Media readers and the image code: FFmpeg decoding, probing, still images, PNG encoding.
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         // Dataset-level statistics (chi-square, phi, Cramér's V, Pearson), exact to scipy.
         .target(name: "Stats"),
         // Corpus layouts (FER2013 CSV/folders, CK+, RAVDESS, CREMA-D, TESS, SAVEE), label sets, split presets.
         .target(name: "Datasets"),
         .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Training", "Stats"]),
-        .target(name: "VoiceEmotion", dependencies: ["Torch", "Media", "Datasets", "Training", "Stats"]),
+        // Where the speech is in a track: an energy voice-activity detector, plain signal processing (no models).
+        .target(name: "VoiceActivity"),
+        .target(name: "VoiceEmotion", dependencies: ["Torch", "TensorFiles", "Media", "Datasets", "Training", "Stats"]),
+        // Wav2Vec2, HuBERT and SEW-D with transformers' names: checkpoints TakeSense can load and test, not shipped
+        // (not in the TakeSenseKit product; only tests build it).
+        .target(name: "SpeechBackbones", dependencies: ["VoiceEmotion", "Torch"]),
         // Training loop, checkpoints, curves, evaluation reports: shared by face and voice.
         .target(name: "Training", dependencies: ["Torch", "Stats"]),
         // C++17 shim: an extern "C" API over OpenCV's Haar cascade and area resize (Debian's libopencv-dev).
@@ -59,38 +79,46 @@ let package = Package(
         .target(name: "Faces", dependencies: ["Torch", "Media", "COpenCV"]),
         // Result types of a take's analysis, congruence, keep/retake/unsure and ranking: pure Swift, no models.
         .target(name: "Director"),
-        // Report writers: JSON (+ reader), CSV tables, marker files (SRT/VTT/EDL/CSV/FCP XML/FCPXML/OTIO/Avid), self-contained HTML, PNG thumbnails.
+        // Report writers: JSON (+ reader), CSV tables, marker files (SRT/VTT/EDL/CSV/FCP XML/FCPXML/OTIO/Avid), self-contained HTML.
+        // Also reads analysis JSON files and writes the correlation study's reports (HTML, text, CSV).
         .target(name: "Reports", dependencies: [
-            "Director", .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+            "Director", "Correlation", "Datasets", "Stats", .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
             .product(name: "XMLCoder", package: "XMLCoder"),
         ]),
-        // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson).
-        .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets", "Reports"]),
+        // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson) and the
+        // scenes evaluation; its reports are written by Reports.
+        .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets"]),
         // Runs the face and voice models over a take (two threads) and hands the results to Director.
-        .target(name: "SceneAnalysis", dependencies: ["Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Torch"]),
+        .target(name: "SceneAnalysis", dependencies: ["Director", "Faces", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Media", "Torch"]),
         .executableTarget(
             name: "takesense",
             dependencies: [
-                "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
+                "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
                 "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Seeded RNG, ffmpeg and tool runners, repository and shared-data lookup: shared by the test targets.
+        .target(name: "TakeSenseTestSupport", path: "Tests/TakeSenseTestSupport"),
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles"]),
-        .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MediaTests", dependencies: ["Media"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion", "Training"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "TakeSenseTestSupport"]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "TakeSenseTestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TakeSenseTestSupport"]),
+        .testTarget(
+            name: "ModelTests", dependencies: ["Torch", "TensorFiles", "FaceEmotion", "VoiceEmotion", "SpeechBackbones", "Training", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectorTests", dependencies: ["Director"]),
-        .testTarget(name: "VADTests", dependencies: ["VoiceEmotion", "Media"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director"]),
+        .testTarget(name: "VADTests", dependencies: ["VoiceActivity", "Media", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director", "Media", "TakeSenseTestSupport"]),
         // Runs the `takesense` executable that `swift build --build-tests` builds beside it (exit status, outputs, files).
         .testTarget(name: "CLITests"),
-        .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media"]),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SceneAnalysisTests",
+            dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "TakeSenseTestSupport"]
+        ),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Reports", "Director", "Datasets", "Stats", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )
@@ -99,7 +127,7 @@ let package = Package(
 // because they are built with -sanitize=fuzzer,address and have no main of their own.
 if ProcessInfo.processInfo.environment["TAKESENSE_FUZZ"] != nil {
     let fuzzTargets: [(String, [Target.Dependency])] = [
-        ("FuzzSafeTensors", ["TensorFiles"]), ("FuzzPyTorch", ["TensorFiles"]), ("FuzzCTranslate2", ["VoiceEmotion"]),
+        ("FuzzSafeTensors", ["TensorFiles"]), ("FuzzPyTorch", ["TensorFiles"]), ("FuzzCTranslate2", ["TensorFiles"]),
         ("FuzzModelMetadata", ["FaceEmotion", "VoiceEmotion", "TensorFiles"]), ("FuzzPolicy", ["Director"]),
         ("FuzzManifest", ["Datasets"]), ("FuzzAnalysisJSON", ["Reports", "Director"]),
     ]

@@ -1,6 +1,6 @@
 // libFuzzer target: built only with TAKESENSE_FUZZ=1 and -sanitize=fuzzer,address (see Scripts/fuzz.sh).
 import Foundation
-import VoiceEmotion
+import TensorFiles
 
 /// One input: every error must be a thrown Swift error, never a trap, an out-of-bounds access or a hang.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -7,8 +7,8 @@ import Datasets
 public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let data = bytes.map { Data(bytes: $0, count: size) } ?? Data()
     let text = String(decoding: data, as: UTF8.self)
-    _ = try? SceneManifest.parse(text, path: "fuzz.csv", baseDirectory: "/nonexistent")
-    _ = try? ScenesManifest.parse(text, path: "fuzz.csv", baseDirectory: "/nonexistent")
+    _ = try? EmotionManifest.parse(text, path: "fuzz.csv", baseDirectory: "/nonexistent")
+    _ = try? FaceVoiceManifest.parse(text, path: "fuzz.csv", baseDirectory: "/nonexistent")
     _ = try? OMGEmotion.parseUtterances(text, path: "fuzz.csv")
     return 0
 }

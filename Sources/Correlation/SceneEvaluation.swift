@@ -4,7 +4,7 @@ import Foundation
 import Stats
 
 /// `takesense evaluate scenes`: how well the analysis does on scenes whose face and voice
-/// emotions are known (a ``ScenesManifest``, e.g. the congruence benchmark).
+/// emotions are known (a ``FaceVoiceManifest``, e.g. the congruence benchmark).
 ///
 /// - **Face only / voice only:** accuracy and macro-F1 of the face's top emotion against
 ///   `face_label`, and of the voice's against `voice_label` (scikit-learn's definitions, over the

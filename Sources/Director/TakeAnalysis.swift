@@ -119,14 +119,14 @@ public struct VoiceAnalysis: Codable, Sendable, Equatable {
     /// Duration-weighted mean of the segments' probabilities; empty without speech.
     public var probabilities: EmotionProbabilities
     /// Speech segments in time order, each classified.
-    public var segments: [VoiceSegment]
+    public var segments: [VoiceEmotionSegment]
 
     enum CodingKeys: String, CodingKey {
         case coverage, emotion, probabilities, segments
         case speechSeconds = "speech_seconds"
     }
 
-    public init(coverage: Double, speechSeconds: Double, emotion: String?, probabilities: EmotionProbabilities, segments: [VoiceSegment]) {
+    public init(coverage: Double, speechSeconds: Double, emotion: String?, probabilities: EmotionProbabilities, segments: [VoiceEmotionSegment]) {
         self.coverage = coverage
         self.speechSeconds = speechSeconds
         self.emotion = emotion
@@ -135,8 +135,9 @@ public struct VoiceAnalysis: Codable, Sendable, Equatable {
     }
 }
 
-/// A stretch of speech and what the voice model made of it.
-public struct VoiceSegment: Codable, Sendable, Equatable {
+/// A stretch of speech and what the voice model made of it (the voice-activity detector's stretches,
+/// before any model has seen them, are `VoiceActivitySegment`s).
+public struct VoiceEmotionSegment: Codable, Sendable, Equatable {
     public var start: Double
     public var end: Double
     public var emotion: String
@@ -151,6 +152,10 @@ public struct VoiceSegment: Codable, Sendable, Equatable {
         self.probabilities = probabilities
     }
 }
+
+/// The old name, kept until `SceneAnalysis` (edited in parallel, issue 13) says `VoiceEmotionSegment`.
+@available(*, deprecated, renamed: "VoiceEmotionSegment")
+public typealias VoiceSegment = VoiceEmotionSegment
 
 /// How far face and voice carry the same emotion.
 public struct Congruence: Codable, Sendable, Equatable {

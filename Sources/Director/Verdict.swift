@@ -131,17 +131,17 @@ public struct TakeAssembler: Sendable {
     ///   - faceUnavailable / voiceUnavailable: why a modality could not be analysed at all (e.g. "the file
     ///     has no audio track"), used as the verdict's reason instead of the generic one.
     public func assemble(take: String, duration: Double, faceFrames: [FaceFrame], sampledTimes: [Double], otherFaces: Int,
-                         thumbnails: [Thumbnail] = [], voiceSegments: [VoiceSegment], settings: AnalysisSettings,
+                         thumbnails: [Thumbnail] = [], voiceSegments: [VoiceEmotionSegment], settings: AnalysisSettings,
                          faceUnavailable: String? = nil, voiceUnavailable: String? = nil) -> TakeAnalysis {
         let frames = faceFrames.map { f in
             FaceFrame(t: f.t, box: f.box, probabilities: Distributions.normalised(f.probabilities, over: labels).map {
                 Distributions.dictionary($0, labels: labels)
             } ?? [:])
         }.filter { !$0.probabilities.isEmpty }.sorted { $0.t < $1.t }
-        let segments = voiceSegments.compactMap { s -> VoiceSegment? in
+        let segments = voiceSegments.compactMap { s -> VoiceEmotionSegment? in
             guard s.end > s.start, let v = Distributions.normalised(s.probabilities, over: labels) else { return nil }
             let p = Distributions.dictionary(v, labels: labels)
-            return VoiceSegment(start: s.start, end: s.end, emotion: Distributions.top(p, labels: labels)!.label, probabilities: p)
+            return VoiceEmotionSegment(start: s.start, end: s.end, emotion: Distributions.top(p, labels: labels)!.label, probabilities: p)
         }.sorted { $0.start < $1.start }
 
         let faceP = Distributions.mean(frames.map { ($0.probabilities, 1.0) }, labels: labels) ?? [:]
@@ -203,7 +203,7 @@ public struct TakeAssembler: Sendable {
         return (CongruenceProbability.probability(x, weights: policy.probabilityWeights), affect)
     }
 
-    func congruence(face: FaceAnalysis, voice: VoiceAnalysis, segmentFaceCoverage: (VoiceSegment) -> Double) -> Congruence {
+    func congruence(face: FaceAnalysis, voice: VoiceAnalysis, segmentFaceCoverage: (VoiceEmotionSegment) -> Double) -> Congruence {
         var scene: (agree: Bool, score: Double, jsd: Double)?
         if let f = Distributions.normalised(face.probabilities, over: labels), let v = Distributions.normalised(voice.probabilities, over: labels) {
             let jsd = Distributions.jensenShannon(f, v)
@@ -400,7 +400,7 @@ public struct TakeAssembler: Sendable {
 
 private extension Double {
     /// Whether this sampled-frame time falls within segment `s`.
-    func isWithin(_ s: VoiceSegment) -> Bool { self >= s.start && self <= s.end }
+    func isWithin(_ s: VoiceEmotionSegment) -> Bool { self >= s.start && self <= s.end }
 }
 
 /// Orders several takes of a scene, best first.

@@ -3,8 +3,8 @@ import Faces
 import FaceEmotion
 import Foundation
 import Media
-import Reports
 import Torch
+import VoiceActivity
 import VoiceEmotion
 
 /// How the voice of a take is cut before it is classified.

@@ -31,9 +31,9 @@ extension SpeechEmotionClassifier {
 
 /// Pieces shared by the classification heads (transformers' `*ForSequenceClassification` /
 /// `WhisperForAudioClassification`: optional softmax-weighted layer sum, projector, mean, classifier).
-enum ClassifierHead {
+package enum ClassifierHead {
     /// Σ softmax(w)_i · h_i over the hidden states (each (N, T, D)).
-    static func weightedSum(_ hidden: [Tensor], weights: Tensor) throws -> Tensor {
+    package static func weightedSum(_ hidden: [Tensor], weights: Tensor) throws -> Tensor {
         guard weights.count == hidden.count else {
             throw TorchError("layer_weights has \(weights.count) entries for \(hidden.count) hidden states")
         }
@@ -43,7 +43,7 @@ enum ClassifierHead {
     }
 
     /// Mean over time of (N, T, D); with `lengths`, over the first lengths[i] frames of each item.
-    static func meanPool(_ x: Tensor, lengths: [Int]?) throws -> Tensor {
+    package static func meanPool(_ x: Tensor, lengths: [Int]?) throws -> Tensor {
         guard let lengths else { return try x.mean(dim: 1) }
         let (n, t) = (x.size(0), x.size(1))
         guard lengths.count == n else { throw TorchError("pooling: \(lengths.count) lengths for a batch of \(n)") }
@@ -53,12 +53,12 @@ enum ClassifierHead {
         return try (x * m).sum(dim: 1) / Tensor(clipped.map(Float.init)).unsqueeze(1)
     }
 
-    static func metadataJSON(_ object: Any) -> String {
+    package static func metadataJSON(_ object: Any) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func parseJSON(_ text: String?, file: URL, key: String) throws -> Any? {
+    package static func parseJSON(_ text: String?, file: URL, key: String) throws -> Any? {
         guard let text else { return nil }
         do { return try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
             throw TorchError("\(file.path): metadata '\(key)' is not valid JSON")
@@ -66,7 +66,7 @@ enum ClassifierHead {
     }
 
     /// Labels from a Hugging Face config's `id2label` ({"0": "angry", ...}), in index order.
-    static func labels(fromId2Label object: Any?) -> [String]? {
+    package static func labels(fromId2Label object: Any?) -> [String]? {
         guard let map = object as? [String: Any], !map.isEmpty else { return nil }
         var out = [String](repeating: "", count: map.count)
         for (k, v) in map {
@@ -77,7 +77,7 @@ enum ClassifierHead {
     }
 
     /// The Hugging Face `config.json` next to a checkpoint file, if any.
-    static func siblingConfig(of url: URL) throws -> [String: Any]? {
+    package static func siblingConfig(of url: URL) throws -> [String: Any]? {
         let config = url.deletingLastPathComponent().appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: config.path) else { return nil }
         guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any] else {

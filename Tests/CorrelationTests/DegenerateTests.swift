@@ -4,6 +4,7 @@ import Stats
 import Testing
 
 @testable import Correlation
+@testable import Reports
 
 /// Degenerate input gives defined results: NaN with a reason, never a trap; and every output
 /// (JSON, text, CSV, HTML) still renders.
@@ -142,7 +143,7 @@ struct DegenerateTests {
     @Test func takesWithoutFaceOrSpeechFromTheAssembler() throws {
         let assembler = TakeAssembler(labels: sixLabels)
         let noFace = assembler.assemble(take: "noface.mp4", duration: 3, faceFrames: [], sampledTimes: [0, 1, 2], otherFaces: 0,
-                                        voiceSegments: [VoiceSegment(start: 0, end: 2, emotion: "", probabilities: ["sad": 1])], settings: testSettings)
+                                        voiceSegments: [VoiceEmotionSegment(start: 0, end: 2, emotion: "", probabilities: ["sad": 1])], settings: testSettings)
         let table = try SceneTable(analyses: [noFace])
         #expect(table.rows[0].imgPred == nil && table.rows[0].imgProbabilities.allSatisfy { $0.isNaN })
         #expect(table.rows[0].speechPred == "sad")
@@ -154,11 +155,11 @@ struct DegenerateTests {
     @Test func takesOverDifferentLabelSetsAreRefusedUnlessLabelsAreImposed() throws {
         let a = TakeAssembler(labels: sixLabels).assemble(
             take: "a.mp4", duration: 2, faceFrames: [FaceFrame(t: 0, box: [0, 0, 1, 1], probabilities: ["happy": 1])], sampledTimes: [0],
-            otherFaces: 0, voiceSegments: [VoiceSegment(start: 0, end: 2, emotion: "", probabilities: ["sad": 1])], settings: testSettings)
+            otherFaces: 0, voiceSegments: [VoiceEmotionSegment(start: 0, end: 2, emotion: "", probabilities: ["sad": 1])], settings: testSettings)
         let seven = sixLabels + ["surprise"]
         let b = TakeAssembler(labels: seven).assemble(
             take: "b.mp4", duration: 2, faceFrames: [FaceFrame(t: 0, box: [0, 0, 1, 1], probabilities: ["surprise": 0.6, "happy": 0.4])], sampledTimes: [0],
-            otherFaces: 0, voiceSegments: [VoiceSegment(start: 0, end: 2, emotion: "", probabilities: ["sad": 1])], settings: testSettings)
+            otherFaces: 0, voiceSegments: [VoiceEmotionSegment(start: 0, end: 2, emotion: "", probabilities: ["sad": 1])], settings: testSettings)
         #expect(throws: CorrelationError.mixedLabels(take: "b.mp4", labels: seven, expected: sixLabels)) { try SceneTable(analyses: [a, b]) }
         let table = try SceneTable(analyses: [a, b], labels: seven)
         #expect(table.rows[0].imgProbabilities == [0, 0, 0, 1, 0, 0, 0])

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import Correlation
+@testable import Reports
 
 /// The fixture written by Scripts/make_correlation_fixture.py: takes' raw model outputs and the
 /// study's results computed with scipy / scikit-learn.
@@ -62,7 +63,7 @@ struct EndToEndTests {
                 FaceFrame(t: $0.t, box: [10, 10, 40, 40], probabilities: Distributions.dictionary($0.probabilities, labels: fixture.labels))
             }
             let segments = s.voice_segments.map {
-                VoiceSegment(start: $0.start, end: $0.end, emotion: "", probabilities: Distributions.dictionary($0.probabilities, labels: fixture.labels))
+                VoiceEmotionSegment(start: $0.start, end: $0.end, emotion: "", probabilities: Distributions.dictionary($0.probabilities, labels: fixture.labels))
             }
             analyses.append(assembler.assemble(take: dir.url.appendingPathComponent(s.take).path, duration: s.duration, faceFrames: frames,
                                                sampledTimes: s.sampled_times, otherFaces: 0, voiceSegments: segments, settings: testSettings))
@@ -87,7 +88,7 @@ struct EndToEndTests {
         let files = try writeTakes(fixture, in: dir)
         var analyses: [TakeAnalysis] = []
         for f in files.jsons { analyses += try TakeFiles.load(f) }
-        let entries = try SceneManifest.load(path: files.manifest)
+        let entries = try EmotionManifest.load(path: files.manifest)
         let table = try SceneTable(analyses: analyses, truth: TakeFiles.matcher(entries))
         return CorrelationStudy.run(table)
     }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Correlation
+@testable import Reports
 
 @Suite("Manifests: path[,label], scenes, OMG-Emotion")
 struct ManifestTests {
@@ -12,7 +13,7 @@ struct ManifestTests {
         let dir = TempDir()
         defer { dir.remove() }
         let manifest = dir.file("set/manifest.csv", "\u{FEFF}# takes of scene 4\r\nPath,Emotion\r\ntakes/a.mp4,anger\r\n\r\n\"takes/b, final.mp4\",Happiness\r\n/abs/c.json,\r\n../d.mov,NEU\r\n")
-        let entries = try SceneManifest.load(path: manifest)
+        let entries = try EmotionManifest.load(path: manifest)
         #expect(entries.map(\.path) == [dir.path + "/set/takes/a.mp4", dir.path + "/set/takes/b, final.mp4", "/abs/c.json", dir.path + "/d.mov"])
         #expect(entries.map(\.label) == [.angry, .happy, nil, .neutral])
         #expect(entries.map(\.line) == [3, 5, 6, 7])
@@ -25,36 +26,36 @@ struct ManifestTests {
         let before = FileManager.default.currentDirectoryPath
         #expect(FileManager.default.changeCurrentDirectoryPath("/"))
         defer { FileManager.default.changeCurrentDirectoryPath(before) }
-        #expect(try SceneManifest.load(path: manifest).first?.path == dir.path + "/m/x.mp4")
+        #expect(try EmotionManifest.load(path: manifest).first?.path == dir.path + "/m/x.mp4")
     }
 
     @Test func headerlessOneOrTwoColumns() throws {
-        let entries = try SceneManifest.parse("a.mp4\nb.mp4,sad\n", path: "m.csv", baseDirectory: "/data")
+        let entries = try EmotionManifest.parse("a.mp4\nb.mp4,sad\n", path: "m.csv", baseDirectory: "/data")
         #expect(entries == [ManifestEntry(path: "/data/a.mp4", label: nil, line: 1), ManifestEntry(path: "/data/b.mp4", label: .sad, line: 2)])
     }
 
     @Test func headerColumnsInAnyOrderWithExtras() throws {
-        let entries = try SceneManifest.parse("take_id,label,notes,file\n1,fear,\"long, take\",x.mp4\n", path: "m.csv", baseDirectory: "/d")
+        let entries = try EmotionManifest.parse("take_id,label,notes,file\n1,fear,\"long, take\",x.mp4\n", path: "m.csv", baseDirectory: "/d")
         #expect(entries == [ManifestEntry(path: "/d/x.mp4", label: .fear, line: 2)])
     }
 
     @Test func errorsNameTheFileAndLine() throws {
         #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 3, reason: "unknown emotion \"hapy\" (known: angry, calm, contempt, disgust, fear, happy, neutral, sad, surprise, or an alias such as anger, happiness)")) {
-            try SceneManifest.parse("path,label\na.mp4,happy\nb.mp4,hapy\n", path: "m.csv", baseDirectory: "/")
+            try EmotionManifest.parse("path,label\na.mp4,happy\nb.mp4,hapy\n", path: "m.csv", baseDirectory: "/")
         }
         #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 2, reason: "expected path[,label], found 3 fields (name the columns in a header row such as path,label)")) {
-            try SceneManifest.parse("a.mp4,happy\nb.mp4,happy,sad\n", path: "m.csv", baseDirectory: "/")
+            try EmotionManifest.parse("a.mp4,happy\nb.mp4,happy,sad\n", path: "m.csv", baseDirectory: "/")
         }
         #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 3, reason: "./a.mp4 is listed twice (first on line 1)")) {
-            try SceneManifest.parse("a.mp4,happy\n\n./a.mp4,sad\n", path: "m.csv", baseDirectory: "/x")
+            try EmotionManifest.parse("a.mp4,happy\n\n./a.mp4,sad\n", path: "m.csv", baseDirectory: "/x")
         }
         #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 2, reason: "the path is empty")) {
-            try SceneManifest.parse("path,label\n,happy\n", path: "m.csv", baseDirectory: "/")
+            try EmotionManifest.parse("path,label\n,happy\n", path: "m.csv", baseDirectory: "/")
         }
         #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 1, reason: "unterminated quoted field")) {
-            try SceneManifest.parse("\"a.mp4,happy\n", path: "m.csv", baseDirectory: "/")
+            try EmotionManifest.parse("\"a.mp4,happy\n", path: "m.csv", baseDirectory: "/")
         }
-        #expect(throws: DatasetError.missingFile(path: "/nonexistent/m.csv")) { try SceneManifest.load(path: "/nonexistent/m.csv") }
+        #expect(throws: DatasetError.missingFile(path: "/nonexistent/m.csv")) { try EmotionManifest.load(path: "/nonexistent/m.csv") }
         let error = DatasetError.malformedRow(path: "m.csv", line: 3, reason: "x")
         #expect(error.description == "m.csv:3: x")
     }
@@ -75,20 +76,20 @@ struct ManifestTests {
     // MARK: Scenes-evaluation manifest
 
     @Test func scenesManifestWithAndWithoutHeader() throws {
-        let withHeader = try ScenesManifest.parse("voice_label,path,face_label\nsad,a.mp4,happy\nHAPPY,b.mp4,happiness\n", path: "s.csv", baseDirectory: "/b")
+        let withHeader = try FaceVoiceManifest.parse("voice_label,path,face_label\nsad,a.mp4,happy\nHAPPY,b.mp4,happiness\n", path: "s.csv", baseDirectory: "/b")
         #expect(withHeader == [LabelledScene(path: "/b/a.mp4", faceLabel: .happy, voiceLabel: .sad, line: 2),
                                LabelledScene(path: "/b/b.mp4", faceLabel: .happy, voiceLabel: .happy, line: 3)])
         #expect(withHeader.map(\.congruent) == [false, true])
-        let headerless = try ScenesManifest.parse("a.mp4,angry,angry\n", path: "s.csv", baseDirectory: "/b")
+        let headerless = try FaceVoiceManifest.parse("a.mp4,angry,angry\n", path: "s.csv", baseDirectory: "/b")
         #expect(headerless == [LabelledScene(path: "/b/a.mp4", faceLabel: .angry, voiceLabel: .angry, line: 1)])
         #expect(throws: DatasetError.malformedRow(path: "s.csv", line: 1, reason: "header has no voice_label column (found: path,face_label)")) {
-            try ScenesManifest.parse("path,face_label\na.mp4,happy\n", path: "s.csv", baseDirectory: "/")
+            try FaceVoiceManifest.parse("path,face_label\na.mp4,happy\n", path: "s.csv", baseDirectory: "/")
         }
         #expect(throws: DatasetError.malformedRow(path: "s.csv", line: 2, reason: "voice_label is empty")) {
-            try ScenesManifest.parse("path,face,voice\na.mp4,happy,\n", path: "s.csv", baseDirectory: "/")
+            try FaceVoiceManifest.parse("path,face,voice\na.mp4,happy,\n", path: "s.csv", baseDirectory: "/")
         }
         #expect(throws: DatasetError.malformedRow(path: "s.csv", line: 1, reason: "expected path,face_label,voice_label, found 2 fields")) {
-            try ScenesManifest.parse("a.mp4,happy\n", path: "s.csv", baseDirectory: "/")
+            try FaceVoiceManifest.parse("a.mp4,happy\n", path: "s.csv", baseDirectory: "/")
         }
     }
 

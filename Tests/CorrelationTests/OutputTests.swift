@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Correlation
+@testable import Reports
+import TakeSenseTestSupport
 
 @Suite("Outputs: text, CSV, HTML")
 struct OutputTests {
@@ -28,7 +30,7 @@ struct OutputTests {
 
     @Test func readingSaysNoSignificantAssociationForIndependentPredictions() {
         // Face and voice drawn independently: the chi-square test should not reject.
-        var rng = SplitMix(state: 123)
+        var rng = SeededRandom(seed: 123)
         let rows = (0..<60).map { i -> SceneRow in
             let f = rng.distribution(6), v = rng.distribution(6)
             return SceneRow(scene: "s\(i)", imgPred: sixLabels[f.indices.max { f[$0] < f[$1] }!], speechPred: sixLabels[v.indices.max { v[$0] < v[$1] }!],
@@ -96,12 +98,12 @@ struct OutputTests {
     }
 
     @Test func colourScales() {
-        let d = CorrelationHTML.Scale.diverging
+        let d = Heatmap.Scale.diverging
         #expect(d.colour(0)?.hex == "#f7f7f7")
         #expect(d.colour(1)?.hex == "#67001f")
         #expect(d.colour(-1)?.hex == "#053061")
         #expect(d.colour(.nan) == nil)
-        let p = CorrelationHTML.Scale.pValue(alpha: 0.05)
+        let p = Heatmap.Scale.pValue(alpha: 0.05)
         #expect(p.colour(1)?.hex == "#f7fcf5")
         #expect(p.colour(1e-6)?.hex == "#00441b")
         #expect(p.colour(0.01)!.luminance < p.colour(0.5)!.luminance)

@@ -3,6 +3,7 @@ import Stats
 import Testing
 
 @testable import Correlation
+import TakeSenseTestSupport
 
 @Suite("Properties: symmetry, ranges, invariance")
 struct PropertyTests {
@@ -101,7 +102,7 @@ struct PropertyTests {
     @Test(arguments: seeds)
     func invariantUnderShufflingScenes(seed: UInt64) {
         let table = randomTable(seed: seed, scenes: 45)
-        var rng = SplitMix(state: seed &+ 1)
+        var rng = SeededRandom(seed: seed &+ 1)
         var rows = table.rows
         for i in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(i, rng.int(i + 1)) }
         expectSameNumbers(CorrelationStudy.run(table), CorrelationStudy.run(SceneTable(labels: table.labels, rows: rows)), rename: { $0 })

@@ -4,13 +4,14 @@ import Foundation
 import Testing
 
 @testable import Correlation
+@testable import Reports
 
 @Suite("evaluate scenes")
 struct SceneEvaluationTests {
     /// A take whose face leans towards `face` and voice towards `voice` (nil: no face / no speech).
     static func take(_ name: String, face: String?, voice: String?, weight: Double = 0.85) -> TakeAnalysis {
         let frames = face.map { f in (0..<6).map { FaceFrame(t: Double($0) * 0.5, box: [0, 0, 10, 10], probabilities: Distributions.dictionary(leaning(f, weight), labels: sixLabels)) } } ?? []
-        let segments = voice.map { v in [VoiceSegment(start: 0, end: 2.5, emotion: "", probabilities: Distributions.dictionary(leaning(v, weight), labels: sixLabels))] } ?? []
+        let segments = voice.map { v in [VoiceEmotionSegment(start: 0, end: 2.5, emotion: "", probabilities: Distributions.dictionary(leaning(v, weight), labels: sixLabels))] } ?? []
         return TakeAssembler(labels: sixLabels).assemble(take: name, duration: 3, faceFrames: frames, sampledTimes: (0..<6).map { Double($0) * 0.5 },
                                                          otherFaces: 0, voiceSegments: segments, settings: testSettings)
     }
@@ -27,7 +28,7 @@ struct SceneEvaluationTests {
         i2.mp4,angry,neutral
         i3.mp4,fear,happy
         """)
-        let scenes = try ScenesManifest.load(path: manifest)
+        let scenes = try FaceVoiceManifest.load(path: manifest)
         let analyses = [
             Self.take("c1.mp4", face: "happy", voice: "happy"),     // keep, right
             Self.take("c2.mp4", face: "sad", voice: "sad"),         // keep, right

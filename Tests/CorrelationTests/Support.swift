@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import Correlation
+import TakeSenseTestSupport
 
 /// A temporary directory for one test; `remove()` when done.
 struct TempDir {
@@ -51,21 +52,10 @@ func row(_ name: String, _ img: String?, _ speech: String?, truth: String? = nil
              truth: truth)
 }
 
-/// A deterministic pseudo-random generator (SplitMix64) for property tests.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+extension SeededRandom {
     /// A random distribution over `k` classes.
     mutating func distribution(_ k: Int, towards: Int? = nil) -> [Double] {
-        var v = (0..<k).map { _ in unit() + 0.01 }
+        var v = (0..<k).map { _ in uniform() + 0.01 }
         if let towards { v[towards] += 2 }
         let s = v.reduce(0, +)
         return v.map { $0 / s }
@@ -74,12 +64,12 @@ struct SplitMix {
 
 /// A random table of `n` scenes whose face and voice lean towards a shared latent emotion.
 func randomTable(seed: UInt64, scenes n: Int, labels: [String] = sixLabels) -> SceneTable {
-    var rng = SplitMix(state: seed)
+    var rng = SeededRandom(seed: seed)
     var rows: [SceneRow] = []
     for i in 0..<n {
         let latent = rng.int(labels.count)
-        let f = rng.unit() < 0.6 ? latent : rng.int(labels.count)
-        let v = rng.unit() < 0.5 ? latent : rng.int(labels.count)
+        let f = rng.uniform() < 0.6 ? latent : rng.int(labels.count)
+        let v = rng.uniform() < 0.5 ? latent : rng.int(labels.count)
         let fp = rng.distribution(labels.count, towards: f)
         let vp = rng.distribution(labels.count, towards: v)
         rows.append(SceneRow(scene: "scene\(i)", imgPred: labels[fp.indices.max { fp[$0] < fp[$1] }!],

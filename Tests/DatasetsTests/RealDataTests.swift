@@ -1,29 +1,14 @@
 import Foundation
 import Testing
 @testable import Datasets
+import TakeSenseTestSupport
 
-/// The project's real data (`shared/data` beside the repository), located from this file's path —
-/// also through symlinks, for a scratch package whose test folder links to the repo's — or from
-/// the environment variable `TAKESENSE_SHARED_DATA` (which, when set, is the only place looked at). Absent on users' machines: the tests then skip.
+/// The project's real data (`TakeSenseTestSupport.SharedData`: `TAKESENSE_SHARED_DATA`, else
+/// `../shared/data` beside the repository). Absent on users' machines: the tests then skip.
 enum RealData {
-    static let root: String? = {
-        // An explicit setting wins, even when it points nowhere (which skips the real-data tests).
-        if let env = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"], !env.isEmpty {
-            return FileScan.isDirectory(env) ? env : nil
-        }
-        var candidates: [String] = []
-        let file = URL(fileURLWithPath: #filePath)
-        for url in [file, file.resolvingSymlinksInPath()] {
-            // Tests/DatasetsTests/RealDataTests.swift → repository root → ../shared/data
-            let repo = url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared/data").path)
-        }
-        return candidates.first { FileScan.isDirectory($0) }
-    }()
-
-    static var fer2013: String? { root.map { $0 + "/fer2013" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
-    static var ravdess: String? { root.map { $0 + "/ravdess" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
-    static var tess: String? { root.map { $0 + "/tess" }.flatMap { FileScan.isDirectory($0) ? $0 : nil } }
+    static var fer2013: String? { SharedData.folder("fer2013") }
+    static var ravdess: String? { SharedData.folder("ravdess") }
+    static var tess: String? { SharedData.folder("tess") }
 }
 
 @Suite("Real data (shared/data)")

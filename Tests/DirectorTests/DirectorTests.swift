@@ -17,7 +17,7 @@ func settings(_ policy: VerdictPolicy = .init(), intended: String? = nil) -> Ana
 }
 
 /// A take of `duration` s sampled at 5 fps: the face reads `face(t)` (nil = no face), the voice has `segments`.
-func take(duration: Double = 20, face: (Double) -> EmotionProbabilities?, segments: [VoiceSegment],
+func take(duration: Double = 20, face: (Double) -> EmotionProbabilities?, segments: [VoiceEmotionSegment],
           intended: String? = nil, policy: VerdictPolicy = .init()) -> TakeAnalysis {
     let times = stride(from: 0.0, to: duration, by: 0.2).map { $0 }
     let frames = times.compactMap { t in face(t).map { FaceFrame(t: t, box: [10, 10, 100, 100], probabilities: $0) } }
@@ -26,8 +26,8 @@ func take(duration: Double = 20, face: (Double) -> EmotionProbabilities?, segmen
                   voiceSegments: segments, settings: settings(policy, intended: intended))
 }
 
-func segment(_ start: Double, _ end: Double, _ p: EmotionProbabilities) -> VoiceSegment {
-    VoiceSegment(start: start, end: end, emotion: Distributions.top(p, labels: six)!.label, probabilities: p)
+func segment(_ start: Double, _ end: Double, _ p: EmotionProbabilities) -> VoiceEmotionSegment {
+    VoiceEmotionSegment(start: start, end: end, emotion: Distributions.top(p, labels: six)!.label, probabilities: p)
 }
 
 @Suite("Distributions and congruence")
@@ -191,7 +191,7 @@ struct VerdictTests {
         let frames = [FaceFrame(t: 1, box: [0, 0, 1, 1], probabilities: ["happy": 0.6, "sad": 0.2, "surprise": 0.2])]
         let a = TakeAssembler(labels: labels).assemble(
             take: "x", duration: 4, faceFrames: frames, sampledTimes: [0, 1, 2, 3], otherFaces: 2,
-            voiceSegments: [VoiceSegment(start: 0.5, end: 2.5, emotion: "sad", probabilities: ["happy": 0.1, "sad": 0.3])], settings: settings())
+            voiceSegments: [VoiceEmotionSegment(start: 0.5, end: 2.5, emotion: "sad", probabilities: ["happy": 0.1, "sad": 0.3])], settings: settings())
         #expect(abs(a.face.probabilities["happy"]! - 0.75) < 1e-12)
         #expect(abs(a.voice.probabilities["sad"]! - 0.75) < 1e-12)
         #expect(a.congruence.segments[0].faceCoverage == 0.5)  // 1 of the frames at 1 and 2 s

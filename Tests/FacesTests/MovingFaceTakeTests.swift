@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Faces
+import TakeSenseTestSupport
 
 /// The congruence benchmark's take generator: a real face rendered by the ffmpeg CLI with head sway, roll,
 /// drift, camera push-in and changing light is still found by MTCNN in nearly every frame, and moves.

@@ -3,6 +3,7 @@ import Testing
 
 @testable import Faces
 import Media
+import TakeSenseTestSupport
 
 @Suite("Face tracking")
 struct TrackerTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import Media
+import TakeSenseTestSupport
 
 /// `DecodeMode.needed`: what the reader leaves undecoded, and that what it returns is exact.
 @Suite("Decoding only what the sampling needs", .enabled(if: FFmpegCLI.isAvailable, "ffmpeg CLI not found on PATH: the media tests build their fixtures with it"))

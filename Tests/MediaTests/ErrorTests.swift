@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import Media
+import TakeSenseTestSupport
 
 /// Opens `url` with each reader and returns the errors (nil where the reader opened and read fine).
 private func errors(_ url: URL) -> (video: MediaError?, audio: MediaError?, probe: MediaError?) {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import Media
+import TakeSenseTestSupport
 
 /// A 48x48 8-bit gray picture, like a FER2013 face.
 let faceLikePixels: [UInt8] = {

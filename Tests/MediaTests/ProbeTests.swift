@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import Media
+import TakeSenseTestSupport
 
 @Suite("probe", .enabled(if: FFmpegCLI.isAvailable, "ffmpeg CLI not found on PATH: the media tests build their fixtures with it"))
 struct ProbeTests {

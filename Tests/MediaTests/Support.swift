@@ -2,52 +2,10 @@ import Foundation
 import Testing
 
 import Media
+import TakeSenseTestSupport
 
-/// The `ffmpeg` command-line tool, which the tests use to build their own media.
-enum FFmpegCLI {
-    /// Path of `ffmpeg` on PATH, or nil.
-    static let path: String? = {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for dir in dirs {
-            let candidate = "\(dir)/ffmpeg"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
-
-    static var isAvailable: Bool { path != nil }
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs ffmpeg with `arguments` (quiet, overwrite) and returns its standard output.
-    @discardableResult
-    static func run(_ arguments: [String]) throws -> Data {
-        guard let path else { throw Failure(description: "ffmpeg not found") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + arguments
-        // stdout through a pipe (read to the end while ffmpeg runs); stderr into a file, so that
-        // neither can block the other.
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("ffmpeg-stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        defer { try? errHandle.close() }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = errHandle
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "ffmpeg \(arguments.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
-        }
-        return outData
-    }
-
+/// What the media tests ask of the ffmpeg CLI (`FFmpegCLI` itself is in TakeSenseTestSupport).
+extension FFmpegCLI {
     /// Decodes `url`'s audio with the CLI as 16 kHz mono f32le using the given audio filter.
     static func audioSamples(_ url: URL, filter: String? = nil) throws -> [Float] {
         var args = ["-i", url.path, "-vn"]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import Media
+import TakeSenseTestSupport
 
 /// The start timecode and exact frame rate of files written with `ffmpeg -timecode`, as `probe` reads them
 /// (what `ffprobe -show_entries stream_tags=timecode:format_tags=timecode` shows).

@@ -2,6 +2,7 @@ import Director
 import Foundation
 import Reports
 import Testing
+import TakeSenseTestSupport
 
 /// Renders the HTML report in headless Chromium (when installed: `apt-get install chromium`) and checks
 /// the screenshot holds a real page: the right size, and far more detail than a blank page of the same

@@ -2,6 +2,7 @@ import Director
 import Foundation
 import Reports
 import Testing
+import TakeSenseTestSupport
 
 /// The valence/arousal view as laid out by a real browser: headless Chromium loads the report with a small
 /// script that measures where the face and voice points landed inside the circumplex, and dumps the DOM.

@@ -1,5 +1,6 @@
 import Director
 import Foundation
+import Media
 import Reports
 
 /// Realistic analyses built the way `takesense analyze` builds them: hand-made face frames and voice
@@ -46,7 +47,8 @@ enum Fixtures {
     }
 
     static func thumbnails(_ times: [Double], smile: Bool = true) -> [Thumbnail] {
-        times.map { Thumbnail.grayscale(t: $0, width: 48, height: 48, pixels: facePixels(size: 48, smile: smile)) }
+        let png = PNGEncoder.encodeGray(width: 48, height: 48, pixels: facePixels(size: 48, smile: smile)).base64EncodedString()
+        return times.map { Thumbnail(t: $0, width: 48, height: 48, png: png) }
     }
 
     static let happyVoice: EmotionProbabilities = ["angry": 0.05, "happy": 0.70, "neutral": 0.15, "sad": 0.10]
@@ -59,8 +61,8 @@ enum Fixtures {
         return TakeAssembler(labels: labels).assemble(
             take: name, duration: 20, faceFrames: frames(times) { _ in "happy" }, sampledTimes: times, otherFaces: 1,
             thumbnails: thumbnails([2, 8, 14]),
-            voiceSegments: [VoiceSegment(start: 0, end: 10, emotion: "", probabilities: happyVoice),
-                            VoiceSegment(start: 12.4, end: 18, emotion: "", probabilities: sadVoice)],
+            voiceSegments: [VoiceEmotionSegment(start: 0, end: 10, emotion: "", probabilities: happyVoice),
+                            VoiceEmotionSegment(start: 12.4, end: 18, emotion: "", probabilities: sadVoice)],
             settings: settings)
     }
 
@@ -71,8 +73,8 @@ enum Fixtures {
         return TakeAssembler(labels: labels).assemble(
             take: name, duration: 16, faceFrames: frames(seen) { _ in "happy" }, sampledTimes: sampled, otherFaces: 0,
             thumbnails: thumbnails([3, 11]),
-            voiceSegments: [VoiceSegment(start: 0.8, end: 7.5, emotion: "", probabilities: happyVoice),
-                            VoiceSegment(start: 9, end: 15.2, emotion: "", probabilities: ["angry": 0.04, "happy": 0.78, "neutral": 0.12, "sad": 0.06])],
+            voiceSegments: [VoiceEmotionSegment(start: 0.8, end: 7.5, emotion: "", probabilities: happyVoice),
+                            VoiceEmotionSegment(start: 9, end: 15.2, emotion: "", probabilities: ["angry": 0.04, "happy": 0.78, "neutral": 0.12, "sad": 0.06])],
             settings: settings)
     }
 
@@ -81,7 +83,7 @@ enum Fixtures {
         let sampled = stride(0, 10, 0.5)
         return TakeAssembler(labels: labels).assemble(
             take: name, duration: 10, faceFrames: [], sampledTimes: sampled, otherFaces: 0,
-            voiceSegments: [VoiceSegment(start: 1, end: 6, emotion: "", probabilities: sadVoice)],
+            voiceSegments: [VoiceEmotionSegment(start: 1, end: 6, emotion: "", probabilities: sadVoice)],
             settings: settings)
     }
 
@@ -97,36 +99,3 @@ enum Fixtures {
     }
 }
 
-/// External programs the tests may use when present.
-enum Tool {
-    /// The full path of `name` on PATH (or in the usual places), or nil.
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let dirs = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin", "/bin"]
-        return dirs.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Runs a program, returns (exit status, stdout+stderr); kills it after `timeout` seconds.
-    static func run(_ path: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: out)
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if p.isRunning {
-            p.terminate()
-            p.waitUntilExit()
-        }
-        try handle.close()
-        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: out)
-        return (p.terminationStatus, text)
-    }
-}

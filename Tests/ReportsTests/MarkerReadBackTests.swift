@@ -2,6 +2,7 @@ import Director
 import Foundation
 import Reports
 import Testing
+import TakeSenseTestSupport
 
 /// Every marker format read back by the editing world's own readers (OpenTimelineIO 0.18 with its CMX 3600,
 /// FCP 7 XML and FCPXML adapters, pycmx, srt, webvtt-py; `Scripts/check_marker_files.py`): for takes whose

@@ -7,6 +7,7 @@ import Reports
 import SceneAnalysis
 import Testing
 import VoiceEmotion
+import TakeSenseTestSupport
 
 /// The repository (from this file's path), its shipped models and the bundled sample take.
 enum Repo {
@@ -27,14 +28,7 @@ enum Repo {
     }
 
     /// Runs the ffmpeg CLI (installed by `setup.sh test`) to make a test take.
-    static func ffmpeg(_ args: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + args
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw MediaError.invalidArgument("ffmpeg", reason: "ffmpeg \(args) failed") }
-    }
+    static func ffmpeg(_ args: [String]) throws { try FFmpegCLI.run(args) }
 
     static var haveModels: Bool {
         FileManager.default.fileExists(atPath: model("face-emotion.safetensors").path)
@@ -189,12 +183,7 @@ struct SceneAnalyzerTests {
 }
 
 /// FER2013 validation folders in `shared/data` beside the repository (or `TAKESENSE_SHARED_DATA`).
-let ferValidation: String? = {
-    let root = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? Repo.root.deletingLastPathComponent().appendingPathComponent("shared/data").path
-    let dir = root + "/fer2013/validation"
-    return FileManager.default.fileExists(atPath: dir) ? dir : nil
-}()
+let ferValidation: String? = SharedData.folder("fer2013/validation")
 
 @Suite("Face crops for the face model")
 struct CropMarginTests {

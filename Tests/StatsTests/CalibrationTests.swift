@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Stats
+import TakeSenseTestSupport
 
 /// Temperature scaling, ECE and NLL against scipy (Scripts/make_calibration_fixture.py).
 @Suite struct CalibrationTests {
@@ -44,10 +45,10 @@ import Testing
     @Test func temperatureUndoesAKnownScaling() {
         // Logits of a calibrated model multiplied by 4 need T = 4 back: sample targets from the
         // model's own probabilities (seeded) and fit.
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededRandom(seed: 7)
         var logits: [[Double]] = [], targets: [Int] = []
         for _ in 0..<4000 {
-            let z = (0..<5).map { _ in rng.normal() * 1.5 }
+            let z = (0..<5).map { _ in rng.gaussian() * 1.5 }
             let p = Calibration.softmax(z)
             var u = rng.uniform(), y = 0
             while y < 4, u > p[y] { u -= p[y]; y += 1 }
@@ -84,14 +85,5 @@ import Testing
         #expect(crossed.temperature == t)
         let pooledNLL = Calibration.report(logits: logits, targets: targets, temperature: t).nllAfter
         #expect(crossed.nllAfter > pooledNLL)
-    }
-}
-
-extension SplitMix64 {
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    /// Box-Muller.
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Stats
+import TakeSenseTestSupport
 
 struct ContingencyFixture: Decodable {
     struct Chi2Case: Decodable {
@@ -29,20 +30,7 @@ struct ContingencyFixture: Decodable {
     var association: [AssociationCase]
 }
 
-/// Small deterministic generator (SplitMix64) so property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-func randomTable(rows: Int, columns: Int, using rng: inout SplitMix64) -> [[Double]] {
+func randomTable(rows: Int, columns: Int, using rng: inout SeededRandom) -> [[Double]] {
     (0..<rows).map { _ in (0..<columns).map { _ in Double(Int.random(in: 1...40, using: &rng)) } }
 }
 
@@ -114,7 +102,7 @@ struct ContingencyTests {
 
     @Test("statistic and p-value are invariant under relabelling rows/columns and transposition")
     func permutationInvariance() {
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for trial in 0..<60 {
             let rows = Int.random(in: 2...6, using: &rng)
             let columns = Int.random(in: 2...6, using: &rng)

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 
 @testable import Stats
+import TakeSenseTestSupport
 
 @Suite("Correlation matrices")
 struct CorrelationMatrixTests {
     static func emotionLabels(count: Int, seed: UInt64, categories: [String]) -> [String] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         return (0..<count).map { _ in categories.randomElement(using: &rng)! }
     }
 
@@ -29,7 +30,7 @@ struct CorrelationMatrixTests {
 
     @Test("Pearson matrix: symmetric, unit diagonal, cells equal pairwise pearsonR")
     func pearsonMatrixProperties() {
-        var rng = SplitMix64(seed: 3)
+        var rng = SeededRandom(seed: 3)
         let n = 40
         let base = (0..<n).map { _ in Double.random(in: 0...1, using: &rng) }
         let variables = [

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TensorFiles
+import TakeSenseTestSupport
 
 // Fixtures come from Scripts/make_pth_fixtures.py (torch 1.13.1, torchvision 0.14.1). The test target
 // declares no resources, so they are located relative to this source file.
@@ -358,7 +359,7 @@ struct PyTorchArchiveTests {
         let handStorage = ("views/data/0", floats((0..<12).map(Float.init)))
         #expect(try PyTorchArchive.read(data: makeZip([("views/data.pkl", handPickle), handStorage])).count == 3)
 
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for round in 0..<1500 {
             var bytes = [UInt8](original)
             for _ in 0...(round % 3) { bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next()) }
@@ -406,17 +407,5 @@ struct PyTorchArchiveTests {
         #expect(counter?.dtype == .i64)
         #expect(counter?.shape == [])
         try expectMatches(tensors, URL(fileURLWithPath: "/tmp/r18.expected.safetensors"))
-    }
-}
-
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

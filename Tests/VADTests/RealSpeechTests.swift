@@ -4,7 +4,7 @@ import Testing
 #if canImport(VAD)
 @testable import VAD  // the scratch package that builds VoiceActivity.swift on its own
 #else
-@testable import VoiceEmotion
+@testable import VoiceActivity
 #endif
 
 /// The 60 RAVDESS clips of the fixture (three per actor), read with `AudioReader`, or nil when the

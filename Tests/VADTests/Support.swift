@@ -1,4 +1,5 @@
 import Foundation
+import TakeSenseTestSupport
 
 // Test signals for the voice-activity detector: real RAVDESS sentences strung together with known
 // gaps and noise, synthetic tones and noise, and the scores against the reference. No `Testing`
@@ -29,49 +30,9 @@ struct VADFixture: Decodable {
     }
 }
 
-/// Where the project's real data is: `TAKESENSE_SHARED_DATA` (when set, the only place looked at), else
-/// `../shared/data` beside the repository, found from this file's path (also through the symlinks of a
-/// scratch package whose test folder links to the repository's).
+/// RAVDESS in the shared real data (`TAKESENSE_SHARED_DATA` or `../shared/data`), or nil.
 enum VADRealData {
-    static let ravdess: String? = {
-        let fm = FileManager.default
-        func isDirectory(_ path: String) -> Bool {
-            var isDir: ObjCBool = false
-            return fm.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
-        }
-        if let env = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"], !env.isEmpty {
-            return isDirectory(env + "/ravdess") ? env + "/ravdess" : nil
-        }
-        let file = URL(fileURLWithPath: #filePath)
-        for url in [file, file.resolvingSymlinksInPath()] {
-            // Tests/VADTests/Support.swift → repository root → ../shared/data/ravdess
-            let repo = url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            let path = repo.deletingLastPathComponent().appendingPathComponent("shared/data/ravdess").path
-            if isDirectory(path) { return path }
-        }
-        return nil
-    }()
-}
-
-/// SplitMix64: the same numbers on every platform.
-struct VADRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double { range.lowerBound + (range.upperBound - range.lowerBound) * uniform() }
-    /// Standard normal (Box–Muller).
-    mutating func gaussian() -> Double {
-        let u1 = max(uniform(), 1e-300), u2 = uniform()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
+    static let ravdess: String? = SharedData.folder("ravdess")
 }
 
 enum NoiseColour: String, CaseIterable, Sendable {
@@ -83,7 +44,7 @@ enum Signals {
 
     /// Noise of the given colour with RMS `rms` (full scale = 1).
     static func noise(_ colour: NoiseColour, count: Int, rms: Double, seed: UInt64) -> [Float] {
-        var rng = VADRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var raw = [Double](repeating: 0, count: count)
         switch colour {
         case .white:
@@ -159,7 +120,7 @@ struct SpeechTrack {
     /// mix; otherwise RAVDESS's own levels are kept (they differ by 30 dB: calm clips peak near -50 dBFS).
     static func build(_ clips: [(samples: [Float], span: ClosedRange<Double>, name: String)], gapRange: ClosedRange<Double> = 0.8...2.5,
                       speechLevel: Double? = nil, gap: Gap, seed: UInt64 = 7) -> SpeechTrack {
-        var rng = VADRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let rate = Double(Self.rate)
         var samples: [Float] = []
         var reference: [ClosedRange<Double>] = [], placed: [Range<Double>] = [], gaps: [Range<Double>] = []

@@ -3,14 +3,15 @@ import Testing
 #if canImport(VAD)
 @testable import VAD  // the scratch package that builds VoiceActivity.swift on its own
 #else
-@testable import VoiceEmotion
+@testable import VoiceActivity
 #endif
+import TakeSenseTestSupport
 
 /// A voiced, syllable-modulated signal: harmonics of a gliding 110–160 Hz F0 (amplitude 1/√k up to
 /// 3.6 kHz, so about 60 % of its power lies in 300–3400 Hz, as in a vowel), in syllables of 120–280 ms
 /// whose envelope dips 30 dB between them. `level`: RMS in dBFS where the envelope is above half.
 func speechLike(seconds: Double, level: Double = -26, rate: Int = 16_000, seed: UInt64 = 1) -> [Float] {
-    var rng = VADRandom(seed: seed)
+    var rng = SeededRandom(seed: seed)
     let n = Int(seconds * Double(rate))
     var out = [Double](repeating: 0, count: n)
     var phase = 0.0
@@ -44,7 +45,7 @@ func speechLike(seconds: Double, level: Double = -26, rate: Int = 16_000, seed: 
 }
 
 /// Segments are ordered, disjoint, inside the track and agree with their sample ranges.
-func checkInvariants(_ segments: [SpeechSegment], count: Int, rate: Int = 16_000, maximum: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) {
+func checkInvariants(_ segments: [VoiceActivitySegment], count: Int, rate: Int = 16_000, maximum: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) {
     var previous = 0
     for s in segments {
         #expect(s.startSample >= previous && s.startSample < s.endSample && s.endSample <= count, "\(s)", sourceLocation: sourceLocation)
@@ -92,7 +93,7 @@ struct VADSyntheticTests {
         // NaN/Inf samples sprinkled through speech count as silence: same segment as the clean signal.
         let clean = [Float](repeating: 0, count: rate) + speechLike(seconds: 3) + [Float](repeating: 0, count: rate)
         var dirty = clean
-        var rng = VADRandom(seed: 3)
+        var rng = SeededRandom(seed: 3)
         for _ in 0..<200 {
             let i = Int(rng.next() % UInt64(dirty.count))
             dirty[i] = [Float.nan, .infinity, -.infinity][Int(rng.next() % 3)]
@@ -267,11 +268,11 @@ struct VADSyntheticTests {
     }
 
     @Test func segmentJSON() throws {
-        let s = SpeechSegment(startSample: 16_000, endSample: 40_000, sampleRate: 16_000)
+        let s = VoiceActivitySegment(startSample: 16_000, endSample: 40_000, sampleRate: 16_000)
         #expect(s.start == 1 && s.end == 2.5 && s.duration == 1.5 && s.samples == 16_000..<40_000)
         let json = String(decoding: try JSONEncoder().encode(s), as: UTF8.self)
         #expect(json.contains("\"start_sample\":16000"))
-        #expect(try JSONDecoder().decode(SpeechSegment.self, from: Data(json.utf8)) == s)
+        #expect(try JSONDecoder().decode(VoiceActivitySegment.self, from: Data(json.utf8)) == s)
     }
 
     private func hum(seconds: Double, amplitude: Double) -> [Float] {

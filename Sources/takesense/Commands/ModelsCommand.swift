@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TensorFiles
 import Torch
 import VoiceEmotion
 
@@ -48,7 +49,7 @@ struct ImportWhisper: ParsableCommand {
         let summary: WhisperImport.Summary
         do {
             summary = try WhisperImport.importCTranslate2(from: URL(fileURLWithPath: source), to: out, floatType: floatType)
-        } catch let error as CTranslate2Error {
+        } catch let error as TensorFileError {
             throw Failure(error.description)
         } catch let error as TorchError {
             throw Failure("\(source): \(error.message)")

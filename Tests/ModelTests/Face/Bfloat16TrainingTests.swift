@@ -4,20 +4,14 @@ import Foundation
 import Testing
 import Torch
 import Training
+import TakeSenseTestSupport
 
 /// The parity check for bfloat16 training: the same short run (same seed, data, order and
 /// augmentation) with the forward pass under bf16 autocast reaches the same validation accuracy as in
 /// fp32, within sampling noise, and both learn.
 @Suite("Face: bfloat16 training parity", .serialized)
 struct Bfloat16TrainingTests {
-    static var train: String? {
-        let env = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"].flatMap { $0.isEmpty ? nil : $0 }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let root = env ?? repo.deletingLastPathComponent().appendingPathComponent("shared/data").path
-        let dir = root + "/fer2013/train"
-        return FileManager.default.fileExists(atPath: dir) ? dir : nil
-    }
+    static var train: String? { SharedData.folder("fer2013/train") }
 
     /// Disjoint seeded subsets of FER2013 `train/` (never `validation/`): `n` faces from `offset`.
     static func subset(_ data: FaceTensors, order: [Int], offset: Int, n: Int) throws -> FaceTensors {

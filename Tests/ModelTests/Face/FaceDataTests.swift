@@ -4,16 +4,13 @@ import Foundation
 import Testing
 import Torch
 import Training
+import TakeSenseTestSupport
 
 /// The two FER2013 layouts users have (image folders and Kaggle's CSV) load to the same tensors,
 /// and a saved face classifier round-trips with its label set and transform.
 @Suite(.serialized) struct FaceDataTests {
     static var sharedData: URL? {
-        if let env = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"] { return URL(fileURLWithPath: env) }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let url = repo.deletingLastPathComponent().appendingPathComponent("shared/data")
-        return FileManager.default.fileExists(atPath: url.appendingPathComponent("fer2013/validation").path) ? url : nil
+        SharedData.folder("fer2013/validation") == nil ? nil : SharedData.root.map { URL(fileURLWithPath: $0) }
     }
 
     func temp() throws -> URL {

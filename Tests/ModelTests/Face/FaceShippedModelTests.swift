@@ -3,23 +3,19 @@ import FaceEmotion
 import Foundation
 import Testing
 import Torch
+import TakeSenseTestSupport
 
 /// The shipped face model (`Models/face-emotion.safetensors`) against its model card
 /// (`Models/face-emotion.md`): `takesense evaluate face --data ../shared/data/fer2013/validation`
 /// must give the card's figures exactly.
 enum ShippedFaceModel {
-    static let repository: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Repository.root
     static let file = repository.appendingPathComponent("Models/face-emotion.safetensors")
     static var present: Bool { FileManager.default.fileExists(atPath: file.path) }
 
     /// FER2013's validation folders in `shared/data` beside the repository, or under `TAKESENSE_SHARED_DATA`.
-    static let validation: String? = {
-        let env = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"].flatMap { $0.isEmpty ? nil : $0 }
-        let root = env ?? repository.deletingLastPathComponent().appendingPathComponent("shared/data").path
-        let dir = root + "/fer2013/validation"
-        return FileManager.default.fileExists(atPath: dir) ? dir : nil
-    }()
+    static let validation: String? = SharedData.folder("fer2013/validation")
+
 
     // The card's figures (Models/face-emotion.md, "Results on FER2013 validation/").
     static let labels = ["angry", "disgust", "fear", "happy", "neutral", "sad"]

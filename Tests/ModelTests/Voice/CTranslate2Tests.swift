@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TensorFiles
 import Torch
 @testable import VoiceEmotion
 
@@ -78,11 +79,11 @@ struct CT2Writer {
 }
 
 @Suite struct CTranslate2Tests {
-    func readError(_ data: Data) -> CTranslate2Error? {
+    func readError(_ data: Data) -> TensorFileError? {
         do {
             _ = try CTranslate2Model(data: data, name: "model.bin")
             return nil
-        } catch let e as CTranslate2Error {
+        } catch let e as TensorFileError {
             return e
         } catch {
             Issue.record("unexpected error type: \(error)")
@@ -167,7 +168,7 @@ struct CT2Writer {
             do {
                 let n = try model.integer("encoder/num_heads")
                 Issue.record("dtype \(dtype) bytes \(bytes): accepted as \(String(describing: n))")
-            } catch let e as CTranslate2Error {
+            } catch let e as TensorFileError {
                 #expect(e.description.hasPrefix("/models/ct2/model.bin: ") && e.description.contains("encoder/num_heads") && e.description.contains("not an integer"))
             }
         }
@@ -176,15 +177,15 @@ struct CT2Writer {
     @Test func rejectsOtherModels() throws {
         let data = try CT2Writer.model(spec: "TransformerSpec", variables: [("encoder/x", try Tensor.zeros([2]))])
         let m = try CTranslate2Model(data: data, name: "model.bin")
-        #expect(throws: CTranslate2Error(file: "model.bin", reason: "not a Whisper model (a 'TransformerSpec' model)")) {
+        #expect(throws: TensorFileError(file: "model.bin", reason: "not a Whisper model (a 'TransformerSpec' model)")) {
             try m.whisperEncoder()
         }
         let partial = try CT2Writer.model(variables: [("encoder/conv1/weight", try Tensor.zeros([4, 80, 3]))])
-        let e = #expect(throws: CTranslate2Error.self) { try CTranslate2Model(data: partial).whisperEncoder() }
+        let e = #expect(throws: TensorFileError.self) { try CTranslate2Model(data: partial).whisperEncoder() }
         #expect(e?.reason.contains("missing") == true)
         let dir = try VoiceFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let missing = #expect(throws: CTranslate2Error.self) { try CTranslate2Model(contentsOf: dir) }
+        let missing = #expect(throws: TensorFileError.self) { try CTranslate2Model(contentsOf: dir) }
         #expect(missing?.reason.contains("no model.bin") == true)
     }
 

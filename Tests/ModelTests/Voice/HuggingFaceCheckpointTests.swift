@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Torch
+@testable import SpeechBackbones
 @testable import VoiceEmotion
 
 /// Checkpoint directories as transformers' `save_pretrained` writes them (config.json + model.safetensors

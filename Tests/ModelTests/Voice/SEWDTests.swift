@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Torch
+@testable import SpeechBackbones
 @testable import VoiceEmotion
 
 /// Tiny random SEW-D models (hidden 32, 2 DeBERTa-v2 layers, squeeze 2, 8 log position buckets) against

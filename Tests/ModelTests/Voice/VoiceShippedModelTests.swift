@@ -3,30 +3,19 @@ import Foundation
 import Testing
 import Torch
 @testable import VoiceEmotion
+import TakeSenseTestSupport
 
 /// The shipped voice model (`Models/voice-emotion.safetensors`) against its model card
 /// (`Models/voice-emotion.md`). The file was trained on RAVDESS actors 01–16 and TESS YAF only; its
 /// evaluation on the voices it has never heard — RAVDESS actors 17–20 and TESS OAF — must give the
 /// card's figures exactly, and its calibration metadata must be the card's.
 enum ShippedVoiceModel {
-    /// Tests/ModelTests/Voice/this file → the repository root.
-    static let repository: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Repository.root
     static let file = repository.appendingPathComponent("Models/voice-emotion.safetensors")
     static var present: Bool { FileManager.default.fileExists(atPath: file.path) }
 
     /// `shared/data/NAME` beside the repository, or under `TAKESENSE_SHARED_DATA`.
-    static func shared(_ name: String) -> String? {
-        let root: String
-        if let env = ProcessInfo.processInfo.environment["TAKESENSE_SHARED_DATA"], !env.isEmpty {
-            root = env
-        } else {
-            root = repository.deletingLastPathComponent().appendingPathComponent("shared/data").path
-        }
-        let dir = root + "/" + name
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) && isDirectory.boolValue ? dir : nil
-    }
+    static func shared(_ name: String) -> String? { SharedData.folder(name) }
     static let ravdess = shared("ravdess")
     static let tess = shared("tess")
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Torch
+@testable import SpeechBackbones
 @testable import VoiceEmotion
 
 /// Tiny random Wav2Vec2 / HuBERT models (hidden 32, 2 layers, 3 convolutions) against transformers

@@ -1,6 +1,6 @@
-import Director
 import Foundation
-import Reports
+import Media
+import TakeSenseTestSupport
 import Testing
 
 /// Chunks of a PNG: (type, data, stored CRC).
@@ -53,15 +53,6 @@ func pngChunks(_ png: Data) -> [(type: String, data: [UInt8], crc: UInt32)] {
         #expect(chunks[0].data == [0, 0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0])
         #expect(Array(chunks[1].data[2..<7]) == [1, 7, 0, 0xF8, 0xFF])
         #expect(Array(chunks[1].data[7..<14]) == [0, 255, 0, 0, 0, 0, 255])
-        #expect(Thumbnail.picture(t: 0, width: 2, height: 1, channels: 3, pixels: [255, 0, 0, 0, 0, 255]).pngData == png)
-    }
-
-    @Test func thumbnailIsBase64PNG() throws {
-        let px = Fixtures.facePixels(size: 48, smile: true)
-        let thumb = Thumbnail.grayscale(t: 2.5, width: 48, height: 48, pixels: px)
-        #expect(thumb.t == 2.5 && thumb.width == 48 && thumb.height == 48)
-        #expect(thumb.png.hasPrefix("iVBORw0KGgo"))
-        #expect(thumb.pngData == PNGEncoder.encodeGray(width: 48, height: 48, pixels: px))
     }
 
     /// Decodes with Python's zlib (an independent inflate and CRC-32): every chunk's CRC, the IHDR, and
@@ -69,7 +60,7 @@ func pngChunks(_ png: Data) -> [(type: String, data: [UInt8], crc: UInt32)] {
     @Test(.enabled(if: Tool.find("python3") != nil, "python3 is not on PATH: skipping the independent PNG decode"))
     func pythonZlibDecodes() throws {
         let python = try #require(Tool.find("python3"))
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TemporaryFolder.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (w, h, c) in [(48, 48, 1), (300, 260, 1), (40, 30, 3)] {  // 300×260 needs two stored blocks
             let px = (0..<(w * h * c)).map { UInt8(truncatingIfNeeded: ($0 % (w * c)) * 7 + ($0 / (w * c)) * 3) }

@@ -1,5 +1,6 @@
 import Foundation
 import Torch
+import VoiceEmotion
 
 /// DeBERTa's layer norm type, named so that modules can have a property called `LayerNorm` (the
 /// parameter name transformers uses in SEW-D's DeBERTa-v2 blocks).

@@ -1,5 +1,6 @@
 import Foundation
 import Torch
+import VoiceEmotion
 
 /// Sizes and variants of a Wav2Vec2 or HuBERT model, named after transformers' config keys.
 ///

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A stretch of speech found by `VoiceActivityDetector`: samples `startSample..<endSample` of the
-/// track, i.e. `start..<end` seconds (padding included).
-public struct SpeechSegment: Codable, Sendable, Equatable, Hashable {
+/// track, i.e. `start..<end` seconds (padding included). What the voice model then makes of it is a
+/// `Director.VoiceEmotionSegment`.
+public struct VoiceActivitySegment: Codable, Sendable, Equatable, Hashable {
     /// Start in seconds from the first sample.
     public var start: Double
     /// End in seconds (exclusive).
@@ -164,7 +165,7 @@ public struct VoiceActivityDetector: Sendable, CustomStringConvertible {
     /// Speech segments of a mono track, in order, not overlapping, each at most
     /// `configuration.maximumSegment` long. Never fails: empty, too short (under one frame), silent
     /// or non-finite input gives `[]`.
-    public func segments(samples: [Float], sampleRate: Int = 16_000) -> [SpeechSegment] {
+    public func segments(samples: [Float], sampleRate: Int = 16_000) -> [VoiceActivitySegment] {
         guard let analysis = analyse(samples: samples, sampleRate: sampleRate) else { return [] }
         return segments(from: analysis)
     }
@@ -370,7 +371,7 @@ public struct VoiceActivityDetector: Sendable, CustomStringConvertible {
 
     // MARK: - Segments
 
-    func segments(from a: Analysis) -> [SpeechSegment] {
+    func segments(from a: Analysis) -> [VoiceActivitySegment] {
         let c = configuration
         let rate = Double(a.sampleRate)
         let frames = a.speech.count
@@ -439,10 +440,10 @@ public struct VoiceActivityDetector: Sendable, CustomStringConvertible {
         // 6. Split what is too long.
         let maxSamples = c.maximumSegment.isFinite && c.maximumSegment > 0
             ? max(a.hop * 2, Int((min(c.maximumSegment, 1e7) * rate).rounded(.down))) : Int.max
-        var out: [SpeechSegment] = []
+        var out: [VoiceActivitySegment] = []
         for r in padded {
             for piece in split(r, maxSamples: maxSamples, analysis: a) {
-                out.append(SpeechSegment(startSample: piece.lowerBound, endSample: piece.upperBound, sampleRate: a.sampleRate))
+                out.append(VoiceActivitySegment(startSample: piece.lowerBound, endSample: piece.upperBound, sampleRate: a.sampleRate))
             }
         }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import Torch
+import VoiceEmotion
 
 /// Options of the Wav2Vec2/HuBERT classification head.
 public struct Wav2Vec2ClassifierOptions: Codable, Sendable, Equatable {

@@ -1,5 +1,5 @@
+import Correlation
 import Foundation
-import Reports
 
 /// Writes a report's tables as CSV files (comma-separated, a header row, NaN written as `NaN`,
 /// numbers in Swift's shortest round-trip form, text quoted when it needs to be):
