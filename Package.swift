@@ -25,7 +25,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation"]),
+        .library(
+            name: "TakeSenseKit",
+            targets: [
+                "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Training", "Faces", "Director",
+                "Reports", "SceneAnalysis", "Correlation",
+            ]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,7 +88,8 @@ let package = Package(
         // Report writers: JSON (+ reader), CSV tables, marker files (SRT/VTT/EDL/CSV/FCP XML/FCPXML/OTIO/Avid), self-contained HTML.
         // Also reads analysis JSON files and writes the correlation study's reports (HTML, text, CSV).
         .target(name: "Reports", dependencies: [
-            "Director", "Correlation", "Datasets", "Stats", .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+            "Director", "Correlation", "Datasets", "Stats",
+            .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
             .product(name: "XMLCoder", package: "XMLCoder"),
         ]),
         // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson) and the
@@ -107,7 +114,9 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "TakeSenseTestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TakeSenseTestSupport"]),
         .testTarget(
-            name: "ModelTests", dependencies: ["Torch", "TensorFiles", "FaceEmotion", "VoiceEmotion", "SpeechBackbones", "Training", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
+            name: "ModelTests", dependencies: ["Torch", "TensorFiles", "FaceEmotion", "VoiceEmotion", "SpeechBackbones", "Training", "TakeSenseTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "DirectorTests", dependencies: ["Director"]),
         .testTarget(name: "VADTests", dependencies: ["VoiceActivity", "Media", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director", "Media", "TakeSenseTestSupport"]),
@@ -117,7 +126,10 @@ let package = Package(
             name: "SceneAnalysisTests",
             dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "TakeSenseTestSupport"]
         ),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Reports", "Director", "Datasets", "Stats", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CorrelationTests", dependencies: ["Correlation", "Reports", "Director", "Datasets", "Stats", "TakeSenseTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

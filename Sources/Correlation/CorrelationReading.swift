@@ -48,7 +48,11 @@ public enum CorrelationReading {
         let c = r.chiSquare
         if c.reason == nil {
             let significant = c.pValue < alpha
-            out.append("\(significant ? "significant" : "no significant") association between face and voice predictions: chi-square p = \(NumberText.p(c.pValue)) (chi2 = \(NumberText.statistic(c.statistic)), dof = \(c.dof), \(r.scenes) scenes\(significant ? ", p < \(NumberText.alpha(alpha))" : "")).")
+            out.append(
+                "\(significant ? "significant" : "no significant") association between face and voice predictions: chi-square p = \(NumberText.p(c.pValue)) "
+                    + "(chi2 = \(NumberText.statistic(c.statistic)), dof = \(c.dof), \(r.scenes) "
+                    + "scenes\(significant ? ", p < \(NumberText.alpha(alpha))" : ""))."
+            )
         } else {
             out.append("the chi-square test of face against voice predictions is undefined: \(c.reason!).")
         }
@@ -74,7 +78,10 @@ public enum CorrelationReading {
         } else {
             let significant = crossPhi.filter { $0.p < alpha }
             let best = crossPhi.max { abs($0.value) < abs($1.value) }!
-            out.append("strongest face-voice pair: face \(best.face) with voice \(best.voice), phi = \(NumberText.coefficient(best.value)) (p = \(NumberText.p(best.p)); \(best.value >= 0 ? "they tend to occur together" : "they tend to exclude each other")).")
+            out.append(
+                "strongest face-voice pair: face \(best.face) with voice \(best.voice), phi = \(NumberText.coefficient(best.value)) (p = "
+                    + "\(NumberText.p(best.p)); \(best.value >= 0 ? "they tend to occur together" : "they tend to exclude each other"))."
+            )
             let same = significant.filter { $0.face == $0.voice }
             var s = "\(significant.count) of \(crossPhi.count) face-voice one-hot pairs are significant at \(NumberText.alpha(alpha))"
             s += " (about \(NumberText.coefficient(Double(crossPhi.count) * alpha, digits: 1)) expected by chance; not corrected for multiple comparisons)"
@@ -91,22 +98,38 @@ public enum CorrelationReading {
         } else {
             let best = crossR.max { abs($0.value) < abs($1.value) }!
             let significant = crossR.filter { $0.p < alpha }.count
-            out.append("strongest face-voice probability correlation: face \(best.face) with voice \(best.voice), r = \(NumberText.coefficient(best.value)) (\(strength(best.value)), p = \(NumberText.p(best.p))); \(significant) of \(crossR.count) face-voice pairs significant at \(NumberText.alpha(alpha)).")
+            out.append(
+                "strongest face-voice probability correlation: face \(best.face) with voice \(best.voice), r = \(NumberText.coefficient(best.value)) "
+                    + "(\(strength(best.value)), p = \(NumberText.p(best.p))); \(significant) of \(crossR.count) face-voice pairs significant at "
+                    + "\(NumberText.alpha(alpha))."
+            )
             let diagonal = crossR.filter { $0.face == $0.voice }
             if !diagonal.isEmpty {
-                out.append("same emotion in face and voice probabilities: " + diagonal.map { "\($0.face) r = \(NumberText.coefficient($0.value)) (p = \(NumberText.p($0.p)))" }.joined(separator: ", ") + ".")
+                out.append(
+                    "same emotion in face and voice probabilities: "
+                        + diagonal.map { "\($0.face) r = \(NumberText.coefficient($0.value)) (p = \(NumberText.p($0.p)))" }.joined(separator: ", ") + ".")
             }
         }
 
         if let cls = r.classification {
-            out.append("against the ground truth (\(cls.scenes) scene\(cls.scenes == 1 ? "" : "s")): the face is right \(percent(cls.imgPred.accuracy)) of the time (macro-F1 \(NumberText.coefficient(cls.imgPred.macroF1))), the voice \(percent(cls.speechPred.accuracy)) (macro-F1 \(NumberText.coefficient(cls.speechPred.macroF1))).")
+            out.append(
+                "against the ground truth (\(cls.scenes) scene\(cls.scenes == 1 ? "" : "s")): the face is right \(percent(cls.imgPred.accuracy)) of the time "
+                    + "(macro-F1 \(NumberText.coefficient(cls.imgPred.macroF1))), the voice \(percent(cls.speechPred.accuracy)) (macro-F1 "
+                    + "\(NumberText.coefficient(cls.speechPred.macroF1)))."
+            )
             if !cls.leftOut.isEmpty {
-                out.append("\(cls.leftOut.count) scene\(cls.leftOut.count == 1 ? "" : "s") with a ground truth outside the labels left out of the classification reports.")
+                out.append(
+                    "\(cls.leftOut.count) scene\(cls.leftOut.count == 1 ? "" : "s") with a ground truth outside the labels left out of the classification "
+                        + "reports."
+                )
             }
         }
         if !r.excluded.isEmpty {
             let first = r.excluded[0]
-            out.append("\(r.excluded.count) of \(r.scenesTotal) scene\(r.scenesTotal == 1 ? "" : "s") left out, e.g. \(first.scene): \(first.reason) (all in excluded).")
+            out.append(
+                "\(r.excluded.count) of \(r.scenesTotal) scene\(r.scenesTotal == 1 ? "" : "s") left out, e.g. \(first.scene): \(first.reason) (all in "
+                    + "excluded)."
+            )
         }
         if r.scenes > 0 && r.scenes < 20 {
             out.append("only \(r.scenes) scene\(r.scenes == 1 ? "" : "s"): too few for the chi-square approximation to be trusted (expected counts below 5).")

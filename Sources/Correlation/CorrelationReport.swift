@@ -153,11 +153,28 @@ public struct MeasureExplanations: Sendable, Equatable, Codable {
     }
 
     public static let standard = MeasureExplanations(
-        chiSquare: "The chi-square test of independence asks whether the face's top emotion (img_pred) and the voice's (speech_pred) are related across scenes: a small p-value means they go together more (or less) often than chance would make them. Emotions a classifier never predicted give empty rows or columns, which are dropped before the test.",
-        phi: "phi is the signed association of two yes/no variables, here one-hot predictions such as 'the face read happy' and 'the voice read sad': +1 means they always occur together, -1 that they never do, 0 that they are independent. It equals Pearson's r computed on the 0/1 values, and |phi| = sqrt(chi2/n) with the uncorrected 2x2 chi-square. The study's 'Cramér's V' matrices, which contain negative values, are phi matrices: Cramér's V is never negative.",
-        cramersV: "Cramér's V sums up the whole img_pred x speech_pred table in one number from 0 (independent) to 1 (each emotion of one classifier fixes the other's): sqrt(chi2 / (n (min(rows, columns) - 1))). For a 2x2 table it equals |phi|. Its plain form is biased upward with few scenes; the bias-corrected form (Bergsma 2013) removes most of that bias and is 0 when the association is no stronger than chance.",
-        pairwiseP: "pairwise_p holds the p-value of the 2x2 chi-square test of each pair of one-hot variables (with Yates' continuity correction unless disabled, as scipy.stats.chi2_contingency does by default). With 12 variables there are 66 pairs, so some will look significant by chance: the p-values are not corrected for multiple comparisons.",
-        pearson: "Pearson's r measures how linearly two per-class probabilities move together across scenes (for instance the face's probability of happy and the voice's probability of happy): +1 perfectly together, -1 perfectly opposite, 0 unrelated. pearson_p holds two-sided p-values (scipy.stats.pearsonr). Probabilities of one classifier sum to 1, so its own variables are pulled towards negative correlations.")
+        chiSquare:
+            "The chi-square test of independence asks whether the face's top emotion (img_pred) and the voice's (speech_pred) are related across scenes: a "
+                + "small p-value means they go together more (or less) often than chance would make them. Emotions a classifier never predicted give empty "
+                + "rows or columns, which are dropped before the test.",
+        phi:
+            "phi is the signed association of two yes/no variables, here one-hot predictions such as 'the face read happy' and 'the voice read sad': +1 means "
+                + "they always occur together, -1 that they never do, 0 that they are independent. It equals Pearson's r computed on the 0/1 values, and "
+                + "|phi| = sqrt(chi2/n) with the uncorrected 2x2 chi-square. The study's 'Cramér's V' matrices, which contain negative values, are phi "
+                + "matrices: Cramér's V is never negative.",
+        cramersV:
+            "Cramér's V sums up the whole img_pred x speech_pred table in one number from 0 (independent) to 1 (each emotion of one classifier fixes the "
+                + "other's): sqrt(chi2 / (n (min(rows, columns) - 1))). For a 2x2 table it equals |phi|. Its plain form is biased upward with few scenes; the "
+                + "bias-corrected form (Bergsma 2013) removes most of that bias and is 0 when the association is no stronger than chance.",
+        pairwiseP:
+            "pairwise_p holds the p-value of the 2x2 chi-square test of each pair of one-hot variables (with Yates' continuity correction unless disabled, as "
+                + "scipy.stats.chi2_contingency does by default). With 12 variables there are 66 pairs, so some will look significant by chance: the p-values "
+                + "are not corrected for multiple comparisons.",
+        pearson:
+            "Pearson's r measures how linearly two per-class probabilities move together across scenes (for instance the face's probability of happy and the "
+                + "voice's probability of happy): +1 perfectly together, -1 perfectly opposite, 0 unrelated. pearson_p holds two-sided p-values "
+                + "(scipy.stats.pearsonr). Probabilities of one classifier sum to 1, so its own variables are pulled towards negative correlations."
+    )
 }
 
 /// Everything a correlation study found. JSON keys are snake_case; NaN is written as `null`, and

@@ -180,8 +180,12 @@ public struct SceneEvaluation: Sendable, Equatable, Codable {
         func pct(_ v: Double) -> String { v.isFinite ? String(format: "%.1f%%", v * 100) : "n/a" }
         func f3(_ v: Double) -> String { v.isFinite ? String(format: "%.3f", v) : "n/a" }
         var s = "Scene evaluation: \(scenes) scene\(scenes == 1 ? "" : "s") (\(congruent.scenes) congruent, \(incongruent.scenes) incongruent)\n\n"
-        s += "Face only:  accuracy \(f3(face.accuracy)), macro-F1 \(f3(face.macroF1))" + (face.missing > 0 ? " (\(face.missing) without a face prediction, counted wrong)" : "") + "\n"
-        s += "Voice only: accuracy \(f3(voice.accuracy)), macro-F1 \(f3(voice.macroF1))" + (voice.missing > 0 ? " (\(voice.missing) without a voice prediction, counted wrong)" : "") + "\n\n"
+        s +=
+            "Face only:  accuracy \(f3(face.accuracy)), macro-F1 \(f3(face.macroF1))"
+            + (face.missing > 0 ? " (\(face.missing) without a face prediction, counted wrong)" : "") + "\n"
+        s +=
+            "Voice only: accuracy \(f3(voice.accuracy)), macro-F1 \(f3(voice.macroF1))"
+            + (voice.missing > 0 ? " (\(voice.missing) without a voice prediction, counted wrong)" : "") + "\n\n"
         s += "Verdict             scenes  keep  retake  unsure  accuracy (decided)  accuracy (all)  unsure\n"
         for (name, v) in [("congruent → keep", congruent), ("incongruent → retake", incongruent), ("overall", overall)] {
             s += name.padding(toLength: 20, withPad: " ", startingAt: 0)

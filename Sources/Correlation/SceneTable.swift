@@ -49,7 +49,9 @@ public enum CorrelationError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case let .mixedLabels(take, labels, expected):
-            return "\(take): analysed over the labels \(labels.joined(separator: ",")) but the other takes over \(expected.joined(separator: ",")); analyse them alike or impose a label set"
+            return
+                "\(take): analysed over the labels \(labels.joined(separator: ",")) but the other takes over \(expected.joined(separator: ",")); analyse them "
+                    + "alike or impose a label set"
         case let .notAnAnalysis(path, reason):
             return "\(path): not a takesense analysis (a TakeAnalysis or TakeComparison JSON): \(reason)"
         case let .unreadable(path, reason):

@@ -60,10 +60,12 @@ public enum FaceVoiceManifest {
         let names = first.fields.map(ManifestText.columnName)
         if let p = names.firstIndex(where: { EmotionManifest.pathColumns.contains($0) }) {
             guard let f = names.firstIndex(where: { faceColumns.contains($0) }) else {
-                throw DatasetError.malformedRow(path: path, line: first.line, reason: "header has no face_label column (found: \(names.joined(separator: ",")))")
+                throw DatasetError.malformedRow(
+                    path: path, line: first.line, reason: "header has no face_label column (found: \(names.joined(separator: ",")))")
             }
             guard let v = names.firstIndex(where: { voiceColumns.contains($0) }) else {
-                throw DatasetError.malformedRow(path: path, line: first.line, reason: "header has no voice_label column (found: \(names.joined(separator: ",")))")
+                throw DatasetError.malformedRow(
+                    path: path, line: first.line, reason: "header has no voice_label column (found: \(names.joined(separator: ",")))")
             }
             columns = (p, f, v)
             body = rows.dropFirst()
@@ -73,7 +75,9 @@ public enum FaceVoiceManifest {
         for row in body {
             let needed = max(columns.path, columns.face, columns.voice) + 1
             guard row.fields.count >= needed else {
-                throw DatasetError.malformedRow(path: path, line: row.line, reason: "expected path,face_label,voice_label, found \(row.fields.count) field\(row.fields.count == 1 ? "" : "s")")
+                throw DatasetError.malformedRow(
+                    path: path, line: row.line,
+                    reason: "expected path,face_label,voice_label, found \(row.fields.count) field\(row.fields.count == 1 ? "" : "s")")
             }
             let raw = row.fields[columns.path]
             guard !raw.isEmpty else { throw DatasetError.malformedRow(path: path, line: row.line, reason: "the path is empty") }

@@ -34,7 +34,9 @@ enum ManifestText {
         // Only regular files: reading a FIFO would block forever.
         var st = stat()
         if stat(path, &st) == 0 {
-            guard st.st_mode & S_IFMT == S_IFREG else { throw DatasetError.unreadable(path: path, reason: "is not a regular file (a FIFO or device?), expected a CSV file") }
+            guard st.st_mode & S_IFMT == S_IFREG else {
+                throw DatasetError.unreadable(path: path, reason: "is not a regular file (a FIFO or device?), expected a CSV file")
+            }
             guard Int(st.st_size) <= maxBytes else {
                 throw DatasetError.unreadable(path: path, reason: "\(st.st_size) bytes, more than the \(maxBytes >> 20) MB a manifest may hold")
             }

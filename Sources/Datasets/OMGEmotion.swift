@@ -106,9 +106,13 @@ public struct OMGVote: Hashable, Codable, Sendable {
         case .majority, .plurality:
             return "\(label?.rawValue ?? "-"): \(rule.rawValue) (\(top) of \(annotators) votes)"
         case .tieBrokenByMaxVote:
-            return "\(label?.rawValue ?? "-"): tie between \(tied.map(\.rawValue).joined(separator: " and ")) (\(top) votes each of \(annotators)), broken by EmotionMaxVote"
+            return
+                "\(label?.rawValue ?? "-"): tie between \(tied.map(\.rawValue).joined(separator: " and ")) (\(top) votes each of \(annotators)), broken by "
+                    + "EmotionMaxVote"
         case .unresolvedTie:
-            return "no label: tie between \(tied.map(\.rawValue).joined(separator: " and ")) (\(top) votes each of \(annotators)) that EmotionMaxVote does not break"
+            return
+                "no label: tie between \(tied.map(\.rawValue).joined(separator: " and ")) (\(top) votes each of \(annotators)) that EmotionMaxVote does not "
+                    + "break"
         case .maxVote:
             return "\(label?.rawValue ?? "-"): EmotionMaxVote (no detailed annotations)"
         case .none:
@@ -210,12 +214,15 @@ public enum OMGEmotion {
     /// Parses a videos CSV; `path` names the source in errors.
     public static func parseUtterances(_ text: String, path: String) throws -> [OMGUtterance] {
         let rows = try ManifestText.rows(text, path: path)
-        guard let header = rows.first else { throw DatasetError.malformedRow(path: path, line: 1, reason: "the file is empty (expected a header link,start,end,video,utterance,...)") }
+        guard let header = rows.first else {
+            throw DatasetError.malformedRow(path: path, line: 1, reason: "the file is empty (expected a header link,start,end,video,utterance,...)")
+        }
         let names = header.fields.map(ManifestText.columnName)
         func column(_ name: String, required: Bool) throws -> Int? {
             if let i = names.firstIndex(of: name) { return i }
             if required {
-                throw DatasetError.malformedRow(path: path, line: header.line, reason: "header has no \"\(name)\" column (found: \(names.joined(separator: ",")))")
+                throw DatasetError.malformedRow(
+                    path: path, line: header.line, reason: "header has no \"\(name)\" column (found: \(names.joined(separator: ",")))")
             }
             return nil
         }
@@ -309,7 +316,9 @@ public enum OMGEmotion {
     /// Parses one annotator's file (`arousal,valence,emotion` and one row).
     public static func parseAnnotation(_ text: String, annotator: String, path: String) throws -> OMGAnnotation {
         let rows = try ManifestText.rows(text, path: path)
-        guard let header = rows.first else { throw DatasetError.malformedRow(path: path, line: 1, reason: "the file is empty (expected arousal,valence,emotion and one row)") }
+        guard let header = rows.first else {
+            throw DatasetError.malformedRow(path: path, line: 1, reason: "the file is empty (expected arousal,valence,emotion and one row)")
+        }
         let names = header.fields.map(ManifestText.columnName)
         guard let e = names.firstIndex(of: "emotion") else {
             throw DatasetError.malformedRow(path: path, line: header.line, reason: "header has no \"emotion\" column (found: \(names.joined(separator: ",")))")

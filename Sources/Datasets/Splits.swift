@@ -65,7 +65,9 @@ public enum Splitting {
     /// Like ``randomSplit(_:heldOutFraction:using:)`` but per label: each class contributes
     /// `heldOutCount(classCount, fraction)` samples, so both parts keep the class proportions.
     /// Classes are visited in order of their canonical name.
-    public static func stratifiedSplit<T: LabeledSample>(_ items: [T], heldOutFraction fraction: Double, using rng: inout SplitMix64) -> (kept: [T], heldOut: [T]) {
+    public static func stratifiedSplit<T: LabeledSample>(_ items: [T], heldOutFraction fraction: Double, using rng: inout SplitMix64) -> (
+        kept: [T], heldOut: [T]
+    ) {
         var byLabel: [Emotion: [Int]] = [:]
         for (i, item) in items.enumerated() { byLabel[item.label, default: []].append(i) }
         var chosen = [Bool](repeating: false, count: items.count)

@@ -87,13 +87,17 @@ public enum ReasonConsistency {
                 if nextNumber != nil, let axis, tokens[k + 1].hasPrefix("+") || tokens[k + 1].hasPrefix("-") {
                     let point = t == "face" ? affect?.face : affect?.voice
                     let actual = axis == "valence" ? point?.valence : point?.arousal
-                    if !same(tokens[k + 1], actual) { out.append("\(t) \(axis) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")") }
+                    if !same(tokens[k + 1], actual) {
+                        out.append("\(t) \(axis) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")")
+                    }
                 }
             }
             if t == "valence" || t == "arousal" { axis = t }
             if labels.contains(t), nextNumber != nil, let modality {
                 let actual = (modality == "face" ? face : voice)[t]
-                if !same(tokens[k + 1], actual) { out.append("\(modality) \(t) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")") }
+                if !same(tokens[k + 1], actual) {
+                    out.append("\(modality) \(t) \(tokens[k + 1]) but it is \(actual.map { String(format: "%.3f", $0) } ?? "none")")
+                }
             }
         }
         return out

@@ -85,7 +85,7 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
         if let w = try c.decodeIfPresent([Double].self, forKey: .probabilityWeights) {
             guard w.count == 4, w.allSatisfy(\.isFinite) else {
                 throw DecodingError.dataCorruptedError(forKey: .probabilityWeights, in: c,
-                                                       debugDescription: "probability_weights must be 4 finite numbers (bias, logit of the match, valence gap, arousal gap)")
+                    debugDescription: "probability_weights must be 4 finite numbers (bias, logit of the match, valence gap, arousal gap)")
             }
             weights = w
         }
@@ -287,8 +287,9 @@ public struct TakeAssembler: Sendable {
         let spanSeconds = spans.reduce(0) { $0 + ($1.end - $1.start) }
         // Spans decide even when the take as a whole sits in the unsure band: a stretch that clearly parts ways is a retake.
         if retake.isEmpty, voice.speechSeconds > 0, spanSeconds / voice.speechSeconds > policy.maxSpanShare {
-            retake.append(String(format: "face and voice part ways over %.0f%% of the speech (%d span%@ with P(same emotion) below %.3f), although the take as a whole reaches P(same emotion) %.3f",
-                                 100 * spanSeconds / voice.speechSeconds, spans.count, spans.count == 1 ? "" : "s", policy.spanBelow, p))
+            let format = "face and voice part ways over %.0f%% of the speech (%d span%@ with P(same emotion) below %.3f), "
+                + "although the take as a whole reaches P(same emotion) %.3f"
+            retake.append(String(format: format, 100 * spanSeconds / voice.speechSeconds, spans.count, spans.count == 1 ? "" : "s", policy.spanBelow, p))
         }
         if !retake.isEmpty { return Verdict(decision: .retake, reasons: retake, spans: spans) }
         if p < keepFrom {
@@ -331,7 +332,9 @@ public struct TakeAssembler: Sendable {
     }
 
     /// "the face reads happy (0.81), the voice is split between neutral 0.29 and fear 0.27".
-    func readings(face: EmotionProbabilities, voice: EmotionProbabilities, f: (label: String, probability: Double), v: (label: String, probability: Double)) -> String {
+    func readings(face: EmotionProbabilities, voice: EmotionProbabilities, f: (label: String, probability: Double), v: (label: String, probability: Double))
+        -> String
+    {
         func one(_ who: String, _ p: EmotionProbabilities, _ top: (label: String, probability: Double)) -> String {
             let second = labels.filter { $0 != top.label }.max { (p[$0] ?? 0) < (p[$1] ?? 0) }
             if let second, let q = p[second], top.probability < 0.5, q >= top.probability - 0.1 {

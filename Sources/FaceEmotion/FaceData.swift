@@ -39,7 +39,8 @@ public struct FaceTensors: @unchecked Sendable {
             for row in rows { pixels += row.pixels }
             var images = try Tensor(pixels, shape: [rows.count, 1, 48, 48])
             if side != 48 {
-                images = try Functional.interpolateBilinear(images.to(.float32), size: (side, side), antialias: side < 48).round().clamp(min: 0, max: 255).to(.uint8)
+                images = try Functional.interpolateBilinear(images.to(.float32), size: (side, side), antialias: side < 48).round().clamp(min: 0, max: 255).to(
+                    .uint8)
             }
             let targets = rows.map { labels.index(of: $0.label)! }
             return FaceTensors(images: images, targets: targets, labels: names, skipped: csv.skipped)

@@ -17,7 +17,9 @@ public struct PixelBuffer: Sendable, Equatable {
             throw MediaError.invalidArgument(name, reason: "picture size \(width)x\(height) is not valid (1...16384 per side)")
         }
         guard pixels.count == width * height * format.channels else {
-            throw MediaError.invalidArgument(name, reason: "\(pixels.count) bytes do not hold a \(width)x\(height) \(format.rawValue) picture (\(width * height * format.channels) expected)")
+            throw MediaError.invalidArgument(
+                name, reason: "\(pixels.count) bytes do not hold a \(width)x\(height) \(format.rawValue) picture (\(width * height * format.channels) expected)"
+            )
         }
         self.width = width
         self.height = height
@@ -137,7 +139,8 @@ public struct PixelBuffer: Sendable, Equatable {
     /// (area averaging when shrinking, bilinear when enlarging), without copying it first.
     public func resized(x: Int, y: Int, width w: Int, height h: Int, toWidth ow: Int, toHeight oh: Int) throws -> PixelBuffer {
         guard x >= 0, y >= 0, w > 0, h > 0, x + w <= width, y + h <= height, ow > 0, oh > 0, ow <= 16384, oh <= 16384 else {
-            throw MediaError.invalidArgument("<pixels>", reason: "cannot resize region (\(x), \(y), \(w)x\(h)) of the \(width)x\(height) picture to \(ow)x\(oh)")
+            throw MediaError.invalidArgument(
+                "<pixels>", reason: "cannot resize region (\(x), \(y), \(w)x\(h)) of the \(width)x\(height) picture to \(ow)x\(oh)")
         }
         let c = format.channels
         let shrinking = ow <= w && oh <= h

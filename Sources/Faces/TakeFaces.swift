@@ -115,7 +115,8 @@ public struct TakeFaceResult: Sendable {
     public var summary: TakeFaceSummary {
         TakeFaceSummary(
             file: file, detector: detector, frames: frames, framesWithFaces: framesWithFaces, maxFacesInFrame: maxFacesInFrame,
-            frameWidth: frameWidth, frameHeight: frameHeight, nativeWidth: nativeWidth, nativeHeight: nativeHeight, mainTrack: mainTrackID, otherFaces: otherFaces,
+            frameWidth: frameWidth, frameHeight: frameHeight, nativeWidth: nativeWidth, nativeHeight: nativeHeight, mainTrack: mainTrackID,
+            otherFaces: otherFaces,
             tracks: tracks.map {
                 .init(id: $0.id, frames: $0.count, first: $0.first.timestamp, last: $0.last.timestamp, medianSize: $0.medianSize)
             })

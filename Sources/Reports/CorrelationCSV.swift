@@ -1,8 +1,10 @@
 import Correlation
 import Foundation
+import Stats
 
-/// Writes a report's tables as CSV files (comma-separated, a header row, NaN written as `NaN`,
-/// numbers in Swift's shortest round-trip form, text quoted when it needs to be):
+/// Writes a report's tables as CSV files through CSV.swift's writer, as the other CSV tables are (comma-separated,
+/// a header row, LF line ends, NaN written as `NaN`, numbers in Swift's shortest round-trip form, text quoted
+/// when it holds a comma, quote or line break):
 ///
 /// | file | content |
 /// | --- | --- |
@@ -36,53 +38,47 @@ public enum CorrelationCSV {
         try put("pearson.csv", matrix(report.pearson))
         try put("pearson_p.csv", matrix(report.pearsonP))
         try put("scenes.csv", scenes(report))
-        var excluded = "scene,reason\n"
-        for e in report.excluded { excluded += field(e.scene) + "," + field(e.reason) + "\n" }
-        try put("excluded.csv", excluded)
+        try put("excluded.csv", CSVText.render(header: ["scene", "reason"], rows: report.excluded.map { [$0.scene, $0.reason] }))
         if let cls = report.classification {
             for m in [cls.imgPred, cls.speechPred] {
                 try put("confusion_\(m.variable).csv", labelled(corner: "truth\\predicted", rows: m.confusionMatrix.labels, columns: m.confusionMatrix.labels,
                                                                 cells: m.confusionMatrix.counts.map { $0.map(String.init) }))
-                var text = "label,precision,recall,f1,support\n"
-                for c in m.classes { text += "\(field(c.label)),\(number(c.precision)),\(number(c.recall)),\(number(c.f1)),\(c.support)\n" }
-                text += "macro avg,\(number(m.macroAverage.precision)),\(number(m.macroAverage.recall)),\(number(m.macroAverage.f1)),\(m.macroAverage.support)\n"
-                text += "weighted avg,\(number(m.weightedAverage.precision)),\(number(m.weightedAverage.recall)),\(number(m.weightedAverage.f1)),\(m.weightedAverage.support)\n"
-                text += "accuracy,,,\(number(m.accuracy)),\(m.macroAverage.support)\n"
-                try put("classification_\(m.variable).csv", text)
+                func averaged(_ name: String, _ a: AveragedMetrics) -> [String] {
+                    [name, number(a.precision), number(a.recall), number(a.f1), String(a.support)]
+                }
+                var rows = m.classes.map { [$0.label, number($0.precision), number($0.recall), number($0.f1), String($0.support)] }
+                rows.append(averaged("macro avg", m.macroAverage))
+                rows.append(averaged("weighted avg", m.weightedAverage))
+                rows.append(["accuracy", "", "", number(m.accuracy), String(m.macroAverage.support)])
+                try put("classification_\(m.variable).csv", CSVText.render(header: ["label", "precision", "recall", "f1", "support"], rows: rows))
             }
         }
         return written
     }
 
     /// A square matrix: header `,var1,var2,...`, then one row per variable.
-    public static func matrix(_ m: LabelledMatrix) -> String {
-        labelled(corner: "", rows: m.variables, columns: m.variables, cells: m.matrix.map { $0.map(number) })
+    public static func matrix(_ m: LabelledMatrix) throws -> String {
+        try labelled(corner: "", rows: m.variables, columns: m.variables, cells: m.matrix.map { $0.map(number) })
     }
 
     /// The scene table.
-    public static func scenes(_ report: CorrelationReport) -> String {
+    public static func scenes(_ report: CorrelationReport) throws -> String {
         let labels = report.labels
         var header = ["scene", "img_pred", "speech_pred"]
         header += labels.map { CorrelationStudy.probabilityName(.img, $0) }
         header += labels.map { CorrelationStudy.probabilityName(.speech, $0) }
         header.append("truth")
-        var text = header.map(field).joined(separator: ",") + "\n"
-        for r in report.sceneTable {
-            var cells = [field(r.scene), field(r.imgPred ?? ""), field(r.speechPred ?? "")]
-            cells += r.imgProbabilities.map(number) + r.speechProbabilities.map(number)
-            cells.append(field(r.truth ?? ""))
-            text += cells.joined(separator: ",") + "\n"
+        let rows = report.sceneTable.map { r in
+            [r.scene, r.imgPred ?? "", r.speechPred ?? ""] + r.imgProbabilities.map(number) + r.speechProbabilities.map(number) + [r.truth ?? ""]
         }
-        return text
+        return try CSVText.render(header: header, rows: rows)
     }
 
-    static func labelled(corner: String, rows: [String], columns: [String], cells: [[String]]) -> String {
-        var text = ([field(corner)] + columns.map(field)).joined(separator: ",") + "\n"
-        for (i, name) in rows.enumerated() {
+    static func labelled(corner: String, rows: [String], columns: [String], cells: [[String]]) throws -> String {
+        try CSVText.render(header: [corner] + columns, rows: rows.enumerated().map { i, name in
             let row = i < cells.count ? cells[i] : []
-            text += ([field(name)] + columns.indices.map { $0 < row.count ? row[$0] : "" }).joined(separator: ",") + "\n"
-        }
-        return text
+            return [name] + columns.indices.map { $0 < row.count ? row[$0] : "" }
+        })
     }
 
     /// Shortest round-trip decimal; `NaN`, `inf`, `-inf` for non-finite values.
@@ -90,11 +86,5 @@ public enum CorrelationCSV {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
         return "\(v)"
-    }
-
-    /// A text field, quoted when it holds a comma, quote or line break.
-    static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -146,7 +146,10 @@ public enum CorrelationHTML {
         rows.append(("Cramér's V", r.cramersVReason.map { "undefined: " + CorrelationReading.strip($0, prefix: "Cramér's V is undefined: ") }
             ?? String(format: "%.3f (%@)", r.cramersV, CorrelationReading.strength(r.cramersV))))
         let correctedPrefix = "bias-corrected Cramér's V is undefined: "
-        rows.append(("Cramér's V, bias-corrected (Bergsma)", r.cramersVCorrectedReason.map { "undefined: " + CorrelationReading.strip($0, prefix: correctedPrefix) }
+        rows.append(
+            (
+                "Cramér's V, bias-corrected (Bergsma)",
+                r.cramersVCorrectedReason.map { "undefined: " + CorrelationReading.strip($0, prefix: correctedPrefix) }
             ?? String(format: "%.3f (%@)", r.cramersVCorrected, CorrelationReading.strength(r.cramersVCorrected))))
         if let cls = r.classification {
             rows.append(("Face accuracy / macro-F1", String(format: "%.3f / %.3f", cls.imgPred.accuracy, cls.imgPred.macroF1)))
@@ -191,7 +194,8 @@ public enum CorrelationHTML {
         let isP = { if case .pValue = scale { return true } else { return false } }()
         return Heatmap.svg(rows: axis, columns: axis, values: m.matrix, scale: scale, text: text, tooltip: { i, j, v in
             let p = pValues.matrix.indices.contains(i) && pValues.matrix[i].indices.contains(j) ? pValues.matrix[i][j] : .nan
-            return "\(m.variables[i]) × \(m.variables[j]): " + (isP ? "p = \(NumberText.p(v))" : "\(NumberText.coefficient(v, digits: 3)), p = \(NumberText.p(p))")
+                return "\(m.variables[i]) × \(m.variables[j]): "
+                    + (isP ? "p = \(NumberText.p(v))" : "\(NumberText.coefficient(v, digits: 3)), p = \(NumberText.p(p))")
         }, bold: { i, j in
             guard pValues.matrix.indices.contains(i), pValues.matrix[i].indices.contains(j), i != j else { return false }
             return pValues.matrix[i][j] < alpha

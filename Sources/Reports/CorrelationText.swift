@@ -24,7 +24,8 @@ extension CorrelationReport {
         s += "Cramér's V = \(NumberText.coefficient(cramersV, digits: 3))"
             + (cramersVReason.map { " (undefined: \(CorrelationReading.strip($0, prefix: "Cramér's V is undefined: ")))" } ?? "")
         s += ", bias-corrected (Bergsma) = \(NumberText.coefficient(cramersVCorrected, digits: 3))"
-            + (cramersVCorrectedReason.map { " (undefined: \(CorrelationReading.strip($0, prefix: "bias-corrected Cramér's V is undefined: ")))" } ?? "") + "\n\n"
+            + (cramersVCorrectedReason.map { " (undefined: \(CorrelationReading.strip($0, prefix: "bias-corrected Cramér's V is undefined: ")))" } ?? "")
+            + "\n\n"
 
         s += "phi (signed association of one-hot predictions), face rows x voice columns; * p < \(NumberText.alpha(options.alpha))\n"
         s += crossBlock(phi, pairwiseP, kind: .oneHot)
@@ -37,7 +38,8 @@ extension CorrelationReport {
                 s += "\n\(m.variable == "img_pred" ? "Face (img_pred)" : "Voice (speech_pred)") against the ground truth, \(cls.scenes) scenes:\n"
                 s += m.text
                 s += "confusion matrix (rows: truth, columns: predicted)\n"
-                s += table(rowNames: m.confusionMatrix.labels, columnNames: m.confusionMatrix.labels, cells: m.confusionMatrix.counts.map { $0.map(String.init) })
+                s += table(
+                    rowNames: m.confusionMatrix.labels, columnNames: m.confusionMatrix.labels, cells: m.confusionMatrix.counts.map { $0.map(String.init) })
             }
         }
 

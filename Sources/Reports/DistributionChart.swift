@@ -24,13 +24,18 @@ struct DistributionChart {
     func y(_ p: Double) -> Double { top + plotHeight * (1 - min(max(p, 0), yMax) / yMax) }
 
     func render() -> String {
-        var s = "<svg class=\"bars\" viewBox=\"0 0 \(SVG.n(width)) \(SVG.n(height))\" role=\"img\" aria-label=\"Scene emotion distribution, face against voice\">\n"
+        var s =
+            "<svg class=\"bars\" viewBox=\"0 0 \(SVG.n(width)) \(SVG.n(height))\" role=\"img\" aria-label=\"Scene emotion distribution, face against voice\">\n"
         // Grid and y labels.
         var tick = 0.0
         while tick <= yMax + 1e-9 {
             let yy = SVG.n(y(tick))
-            s += "<line x1=\"\(SVG.n(left))\" y1=\"\(yy)\" x2=\"\(SVG.n(width - right))\" y2=\"\(yy)\" stroke=\"\(tick == 0 ? "#9aa1ab" : "#e4e7eb")\"\(tick == 0 ? "" : " stroke-dasharray=\"3 3\"")/>"
-            s += "<text x=\"\(SVG.n(left - 5))\" y=\"\(SVG.n(y(tick) + 4))\" text-anchor=\"end\" class=\"tick\">\(tick == 0 || tick == 1 ? String(Int(tick)) : String(format: "%.2g", tick))</text>"
+            s +=
+                "<line x1=\"\(SVG.n(left))\" y1=\"\(yy)\" x2=\"\(SVG.n(width - right))\" y2=\"\(yy)\" "
+                    + "stroke=\"\(tick == 0 ? "#9aa1ab" : "#e4e7eb")\"\(tick == 0 ? "" : " stroke-dasharray=\"3 3\"")/>"
+            s +=
+                "<text x=\"\(SVG.n(left - 5))\" y=\"\(SVG.n(y(tick) + 4))\" text-anchor=\"end\" "
+                    + "class=\"tick\">\(tick == 0 || tick == 1 ? String(Int(tick)) : String(format: "%.2g", tick))</text>"
             tick += 0.25
         }
         guard !labels.isEmpty else { return s + "</svg>" }
@@ -46,9 +51,13 @@ struct DistributionChart {
                 let x0 = cx - bar - 1.5 + Double(k) * (bar + 3)
                 let y0 = y(p), h = max(0, y(0) - y0)
                 let style = k == 0 ? "fill=\"\(colour)\"" : "fill=\"\(colour)\" fill-opacity=\"0.28\" stroke=\"\(colour)\" stroke-width=\"1.5\""
-                s += "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(y0))\" width=\"\(SVG.n(bar))\" height=\"\(SVG.n(h))\" \(style)><title>\(modality.0) \(SVG.escape(label)): \(SVG.p(p))</title></rect>"
+                s +=
+                    "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(y0))\" width=\"\(SVG.n(bar))\" height=\"\(SVG.n(h))\" \(style)><title>\(modality.0) "
+                        + "\(SVG.escape(label)): \(SVG.p(p))</title></rect>"
                 if p >= 0.005 {
-                    s += "<text x=\"\(SVG.n(x0 + bar / 2))\" y=\"\(SVG.n(y0 - 4))\" text-anchor=\"middle\" class=\"value\">\(String(format: "%.2f", p).replacingOccurrences(of: "0.", with: "."))</text>"
+                    s +=
+                        "<text x=\"\(SVG.n(x0 + bar / 2))\" y=\"\(SVG.n(y0 - 4))\" text-anchor=\"middle\" "
+                            + "class=\"value\">\(String(format: "%.2f", p).replacingOccurrences(of: "0.", with: "."))</text>"
                 }
             }
             s += "<text x=\"\(SVG.n(cx))\" y=\"\(SVG.n(height - bottom + 16))\" text-anchor=\"middle\" class=\"label\">\(SVG.escape(label))</text>"
@@ -60,7 +69,9 @@ struct DistributionChart {
         let faceKey = face.isEmpty ? "face (none)" : "face", voiceKey = voice.isEmpty ? "voice (none)" : "voice"
         let vx = left + 14 + Double(faceKey.count) * 6.5 + 16  // past the face key's text (about 6.5 units a character)
         s += "<text x=\"\(SVG.n(left + 14))\" y=\"\(SVG.n(ky))\" class=\"tick\">\(faceKey)</text>"
-        s += "<rect x=\"\(SVG.n(vx))\" y=\"\(SVG.n(ky - 9))\" width=\"10\" height=\"10\" fill=\"#4b5563\" fill-opacity=\"0.28\" stroke=\"#4b5563\" stroke-width=\"1.5\"/>"
+        s +=
+            "<rect x=\"\(SVG.n(vx))\" y=\"\(SVG.n(ky - 9))\" width=\"10\" height=\"10\" fill=\"#4b5563\" fill-opacity=\"0.28\" stroke=\"#4b5563\" "
+                + "stroke-width=\"1.5\"/>"
         s += "<text x=\"\(SVG.n(vx + 14))\" y=\"\(SVG.n(ky))\" class=\"tick\">\(voiceKey)</text></g>"
         return s + "</svg>"
     }

@@ -235,7 +235,9 @@ public struct HTMLReportWriter: ResultWriting {
         if t.face.otherFaces > 0 { out.append(Setting(label: "Other faces", value: "\(t.face.otherFaces) tracked, not classified")) }
         let p = s.policy
         out.append(Setting(label: "Thresholds", value: String(
-            format: "retake below P(same emotion) %.3f, keep from %.3f (unsure between); spans below %.3f; at most %.0f%% of speech in spans; face in ≥ %.0f%% of frames; ≥ %.1f s of speech; valence/arousal agree within %.2f",
+                    format:
+                        "retake below P(same emotion) %.3f, keep from %.3f (unsure between); spans below %.3f; at most %.0f%% of speech in spans; face in ≥ "
+                            + "%.0f%% of frames; ≥ %.1f s of speech; valence/arousal agree within %.2f",
             p.retakeBelow, max(p.keepAbove, p.retakeBelow), p.spanBelow, p.maxSpanShare * 100, p.minFaceCoverage * 100, p.minSpeechSeconds, p.axisTolerance)))
         return out
     }

@@ -3,6 +3,8 @@ import Foundation
 /// The HTML report's page as a Mustache template (rendered by swift-mustache, which HTML-escapes every
 /// `{{value}}`; only the SVG the report draws itself goes in unescaped, as `{{{svg}}}`).
 /// Self-contained: inline CSS, inline SVG, thumbnails as data: URIs; no script, font or link leaves the file.
+/// A line ending in `\#` continues on the next (a raw string's escaped newline): source lines stay under 160
+/// characters while the page keeps its bytes.
 enum HTMLTemplate {
     static let page = #"""
 <!DOCTYPE html>
@@ -29,7 +31,8 @@ enum HTMLTemplate {
     <thead><tr><th class="num">#</th><th>Take</th><th>Verdict</th><th class="num">P(same)</th><th class="num">Congruence</th><th>Why</th></tr></thead>
     <tbody>
     {{#ranking}}
-      <tr><td class="num">{{rank}}</td><td class="name"><a href="#{{anchor}}">{{name}}</a></td><td><span class="badge small {{decision}}">{{decisionLabel}}</span></td><td class="num">{{probability}}</td><td class="num">{{score}}</td><td>{{reason}}</td></tr>
+      <tr><td class="num">{{rank}}</td><td class="name"><a href="#{{anchor}}">{{name}}</a></td><td>\#
+<span class="badge small {{decision}}">{{decisionLabel}}</span></td><td class="num">{{probability}}</td><td class="num">{{score}}</td><td>{{reason}}</td></tr>
     {{/ranking}}
     </tbody>
   </table>
@@ -45,7 +48,8 @@ enum HTMLTemplate {
     </div>
   </div>
   <div class="facts">
-    {{#facts}}<div class="fact"><b>{{label}}</b>{{#colour}}<span class="swatch" style="background:{{colour}}"></span>{{/colour}}{{value}}{{#note}}<small>{{note}}</small>{{/note}}</div>{{/facts}}
+    {{#facts}}<div class="fact"><b>{{label}}</b>{{#colour}}<span class="swatch" style="background:{{colour}}">\#
+</span>{{/colour}}{{value}}{{#note}}<small>{{note}}</small>{{/note}}</div>{{/facts}}
   </div>
   <h3>Why</h3>
   <ul class="reasons">
@@ -55,7 +59,8 @@ enum HTMLTemplate {
   <h3>{{spansHeading}}</h3>
   {{#hasSpans}}
   <ol class="spans">
-    {{#spans}}<li class="{{kind}}"><span class="tc">{{start}} – {{end}}</span> <span class="smpte">{{smpteStart}} – {{smpteEnd}}</span><br>{{reason}}</li>{{/spans}}
+    {{#spans}}<li class="{{kind}}"><span class="tc">{{start}} – {{end}}</span> <span class="smpte">{{smpteStart}} – {{smpteEnd}}</span>\#
+<br>{{reason}}</li>{{/spans}}
   </ol>
   {{/hasSpans}}
   {{^hasSpans}}<p class="muted">No stretch of the take calls for a retake.</p>{{/hasSpans}}
@@ -80,7 +85,8 @@ enum HTMLTemplate {
       <h3>Face</h3>
       {{#hasThumbnails}}
       <div class="thumbs">
-        {{#thumbnails}}<figure><img src="data:image/png;base64,{{png}}" width="{{width}}" height="{{height}}" alt="face at {{time}}"><figcaption>{{time}}</figcaption></figure>{{/thumbnails}}
+        {{#thumbnails}}<figure><img src="data:image/png;base64,{{png}}" width="{{width}}" height="{{height}}" alt="face at {{time}}">\#
+<figcaption>{{time}}</figcaption></figure>{{/thumbnails}}
       </div>
       {{/hasThumbnails}}
       {{^hasThumbnails}}<p class="muted">No face thumbnails in this analysis.</p>{{/hasThumbnails}}
@@ -96,20 +102,26 @@ enum HTMLTemplate {
       <table class="affect">
         <thead><tr><th>Axis</th><th>Face</th><th>Voice</th><th class="num">Gap</th><th></th></tr></thead>
         <tbody>
-        {{#affect}}<tr><td>{{axis}}</td><td>{{face}}</td><td>{{voice}}</td><td class="num">{{gap}}</td><td class="{{verdictClass}}">{{verdict}}</td></tr>{{/affect}}
+        {{#affect}}<tr><td>{{axis}}</td><td>{{face}}</td><td>{{voice}}</td><td class="num">{{gap}}</td><td class="{{verdictClass}}">{{verdict}}</td>\#
+</tr>{{/affect}}
         </tbody>
       </table>
       {{/hasAffect}}
-      <p class="muted small">Russell's circumplex: the take's face (circle) and voice (square), each speech segment faintly; emotion points after Russell &amp; Mehrabian (1977).</p>
+      <p class="muted small">Russell's circumplex: the take's face (circle) and voice (square), each speech segment faintly; \#
+emotion points after Russell &amp; Mehrabian (1977).</p>
     </div>
   </div>
   <h3>Speech segments</h3>
   {{#hasSegments}}
   <table class="segments">
-    <thead><tr><th>Time</th><th>Voice</th><th>Face over the span</th><th class="num">Face seen</th><th>Match</th><th class="num">P(same)</th><th>Valence / arousal</th><th class="num">Congruence</th></tr></thead>
+    <thead><tr><th>Time</th><th>Voice</th><th>Face over the span</th><th class="num">Face seen</th><th>Match</th><th class="num">P(same)</th>\#
+<th>Valence / arousal</th><th class="num">Congruence</th></tr></thead>
     <tbody>
     {{#segments}}
-      <tr{{#flagged}} class="flag"{{/flagged}}><td class="tc">{{start}} – {{end}}</td><td><span class="swatch" style="background:{{voiceColour}}"></span>{{voice}}</td><td>{{#faceColour}}<span class="swatch" style="background:{{faceColour}}"></span>{{/faceColour}}{{face}}</td><td class="num">{{coverage}}</td><td class="{{matchClass}}">{{match}}</td><td class="num">{{probability}}</td><td class="{{axesClass}}">{{axes}}</td><td class="num">{{score}}</td></tr>
+      <tr{{#flagged}} class="flag"{{/flagged}}><td class="tc">{{start}} – {{end}}</td><td><span class="swatch" style="background:{{voiceColour}}">\#
+</span>{{voice}}</td><td>{{#faceColour}}<span class="swatch" style="background:{{faceColour}}"></span>{{/faceColour}}{{face}}</td>\#
+<td class="num">{{coverage}}</td><td class="{{matchClass}}">{{match}}</td><td class="num">{{probability}}</td><td class="{{axesClass}}">{{axes}}</td>\#
+<td class="num">{{score}}</td></tr>
     {{/segments}}
     </tbody>
   </table>
@@ -162,8 +174,10 @@ ol.spans li.check::marker { color: var(--unsure); font-weight: 700; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 13px; color: var(--muted); margin: 0 0 6px; }
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 3px; vertical-align: -1px; margin-right: 6px; }
 .key .line { display: inline-block; width: 18px; height: 0; border-top: 2px solid #6e7781; vertical-align: 4px; margin-right: 6px; }
-.key .bandkey { display: inline-block; width: 18px; height: 10px; background: #6e7781; opacity: 0.7; border-radius: 2px; vertical-align: -1px; margin-right: 6px; }
-.key .spankey { display: inline-block; width: 18px; height: 12px; border-top: 3px solid var(--retake); background: rgba(207, 34, 46, 0.12); vertical-align: -2px; margin-right: 6px; }
+.key .bandkey { display: inline-block; width: 18px; height: 10px; background: #6e7781; opacity: 0.7; border-radius: 2px; vertical-align: -1px; \#
+margin-right: 6px; }
+.key .spankey { display: inline-block; width: 18px; height: 12px; border-top: 3px solid var(--retake); background: rgba(207, 34, 46, 0.12); \#
+vertical-align: -2px; margin-right: 6px; }
 .key .spankey.check { border-top-color: #bf8700; background: rgba(191, 135, 0, 0.12); }
 figure { margin: 0; }
 figure.plot svg { display: block; width: 100%; height: auto; }

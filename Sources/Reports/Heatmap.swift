@@ -49,7 +49,9 @@ enum Heatmap {
             switch self {
             case .diverging: return [(0, "-1"), (0.25, "-0.5"), (0.5, "0"), (0.75, "0.5"), (1, "1")]
             case .pValue(let alpha):
-                var t: [(Double, String)] = [(0, "1"), (Scale.pPosition(0.1), "0.1"), (Scale.pPosition(0.01), "0.01"), (Scale.pPosition(0.001), "0.001"), (1, "≤1e-4")]
+                var t: [(Double, String)] = [
+                    (0, "1"), (Scale.pPosition(0.1), "0.1"), (Scale.pPosition(0.01), "0.01"), (Scale.pPosition(0.001), "0.001"), (1, "≤1e-4"),
+                ]
                 if ![0.1, 0.01, 0.001].contains(alpha), alpha > 0, alpha < 1 { t.append((Scale.pPosition(alpha), "α=\(String(format: "%g", alpha))")) }
                 return t.sorted { $0.0 < $1.0 }
             case .counts(let m): return [(0, "0"), (1, String(Int(m)))]
@@ -108,7 +110,9 @@ enum Heatmap {
         let width = legendX + 80
         let height = top + max(gridH, 200) + 12
 
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
+                + "role=\"img\">"
         // Cells.
         for i in 0..<n {
             for j in 0..<k {
@@ -120,7 +124,9 @@ enum Heatmap {
                 s += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill?.hex ?? "#d9d9d9")\" stroke=\"#fff\" stroke-width=\"1\"/>"
                 let colour = fill.map { $0.luminance < 0.33 ? "#fff" : "#111" } ?? "#666"
                 let weight = v.isFinite && bold(i, j) ? " font-weight=\"bold\"" : ""
-                s += "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" font-size=\"11\" text-anchor=\"middle\" fill=\"\(colour)\"\(weight)>\(SVG.escape(v.isFinite ? text(v) : "n/a"))</text></g>"
+                s +=
+                    "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" font-size=\"11\" text-anchor=\"middle\" "
+                        + "fill=\"\(colour)\"\(weight)>\(SVG.escape(v.isFinite ? text(v) : "n/a"))</text></g>"
             }
         }
         // Group separators.
@@ -138,14 +144,18 @@ enum Heatmap {
         for (i, label) in rows.labels.enumerated() {
             let fill = rows.dimmed.contains(i) ? "#aaa" : "#222"
             let tip = rows.full.map { "<title>\(SVG.escape($0[i]))</title>" } ?? ""
-            s += "<text x=\"\(left - 6)\" y=\"\(top + Double(i) * cell + cell / 2 + 4)\" font-size=\"\(fontSize)\" text-anchor=\"end\" fill=\"\(fill)\">\(tip)\(SVG.escape(label))</text>"
+            s +=
+                "<text x=\"\(left - 6)\" y=\"\(top + Double(i) * cell + cell / 2 + 4)\" font-size=\"\(fontSize)\" text-anchor=\"end\" "
+                    + "fill=\"\(fill)\">\(tip)\(SVG.escape(label))</text>"
         }
         // Column labels, rotated.
         for (j, label) in columns.labels.enumerated() {
             let fill = columns.dimmed.contains(j) ? "#aaa" : "#222"
             let x = left + Double(j) * cell + cell / 2 - 2, y = top - 6
             let tip = columns.full.map { "<title>\(SVG.escape($0[j]))</title>" } ?? ""
-            s += "<text transform=\"translate(\(x),\(y)) rotate(-45)\" font-size=\"\(fontSize)\" text-anchor=\"start\" fill=\"\(fill)\">\(tip)\(SVG.escape(label))</text>"
+            s +=
+                "<text transform=\"translate(\(x),\(y)) rotate(-45)\" font-size=\"\(fontSize)\" text-anchor=\"start\" "
+                    + "fill=\"\(fill)\">\(tip)\(SVG.escape(label))</text>"
         }
         // Axis titles: rows (vertical, far left), columns (horizontal, very top).
         func titles(_ axis: Axis) -> [(name: String, start: Int, count: Int)] {
@@ -157,13 +167,19 @@ enum Heatmap {
         }
         for t in titles(rows) where !t.name.isEmpty {
             let cy = top + (Double(t.start) + Double(t.count) / 2) * cell
-            s += "<text transform=\"translate(15,\(cy)) rotate(-90)\" font-size=\"13\" font-weight=\"600\" text-anchor=\"middle\" fill=\"#333\">\(SVG.escape(t.name))</text>"
-            s += "<line x1=\"\(titleBand)\" y1=\"\(top + Double(t.start) * cell + 3)\" x2=\"\(titleBand)\" y2=\"\(top + Double(t.start + t.count) * cell - 3)\" stroke=\"#999\"/>"
+            s +=
+                "<text transform=\"translate(15,\(cy)) rotate(-90)\" font-size=\"13\" font-weight=\"600\" text-anchor=\"middle\" "
+                    + "fill=\"#333\">\(SVG.escape(t.name))</text>"
+            s +=
+                "<line x1=\"\(titleBand)\" y1=\"\(top + Double(t.start) * cell + 3)\" x2=\"\(titleBand)\" "
+                    + "y2=\"\(top + Double(t.start + t.count) * cell - 3)\" stroke=\"#999\"/>"
         }
         for t in titles(columns) where !t.name.isEmpty {
             let cx = left + (Double(t.start) + Double(t.count) / 2) * cell
             s += "<text x=\"\(cx)\" y=\"15\" font-size=\"13\" font-weight=\"600\" text-anchor=\"middle\" fill=\"#333\">\(SVG.escape(t.name))</text>"
-            s += "<line x1=\"\(left + Double(t.start) * cell + 3)\" y1=\"\(titleBand - 1)\" x2=\"\(left + Double(t.start + t.count) * cell - 3)\" y2=\"\(titleBand - 1)\" stroke=\"#999\"/>"
+            s +=
+                "<line x1=\"\(left + Double(t.start) * cell + 3)\" y1=\"\(titleBand - 1)\" x2=\"\(left + Double(t.start + t.count) * cell - 3)\" "
+                    + "y2=\"\(titleBand - 1)\" stroke=\"#999\"/>"
         }
         // Legend: a vertical bar, top = high end.
         let barH = min(max(gridH, 160), 260), barY = top, barW = 14.0

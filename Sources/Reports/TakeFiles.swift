@@ -41,7 +41,8 @@ public enum TakeFiles {
             byStem[url.deletingPathExtension().lastPathComponent, default: []].append(label)
         }
         return { take in
-            let url = (take.hasPrefix("/") ? URL(fileURLWithPath: take) : URL(fileURLWithPath: base, isDirectory: true).appendingPathComponent(take)).standardizedFileURL
+            let url = (take.hasPrefix("/") ? URL(fileURLWithPath: take) : URL(fileURLWithPath: base, isDirectory: true).appendingPathComponent(take))
+                .standardizedFileURL
             if let l = byPath[url.path] { return l }
             if let l = byName[url.lastPathComponent], l.count == 1 { return l[0] }
             if let l = byStem[url.deletingPathExtension().lastPathComponent], l.count == 1 { return l[0] }

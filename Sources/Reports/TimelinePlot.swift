@@ -49,10 +49,16 @@ struct TimelinePlot {
         }
         for p in [0.0, 0.25, 0.5, 0.75, 1.0] {
             let yy = SVG.n(y(p))
-            s += "<line x1=\"\(SVG.n(left))\" y1=\"\(yy)\" x2=\"\(SVG.n(width - right))\" y2=\"\(yy)\" stroke=\"#e4e7eb\"\(p == 0 ? "" : " stroke-dasharray=\"3 3\"")/>"
-            s += "<text x=\"\(SVG.n(left - 6))\" y=\"\(SVG.n(y(p) + 4))\" text-anchor=\"end\" class=\"tick\">\(p == 0 || p == 1 ? String(Int(p)) : String(format: "%.2g", p))</text>"
+            s +=
+                "<line x1=\"\(SVG.n(left))\" y1=\"\(yy)\" x2=\"\(SVG.n(width - right))\" y2=\"\(yy)\" "
+                    + "stroke=\"#e4e7eb\"\(p == 0 ? "" : " stroke-dasharray=\"3 3\"")/>"
+            s +=
+                "<text x=\"\(SVG.n(left - 6))\" y=\"\(SVG.n(y(p) + 4))\" text-anchor=\"end\" "
+                    + "class=\"tick\">\(p == 0 || p == 1 ? String(Int(p)) : String(format: "%.2g", p))</text>"
         }
-        s += "<text x=\"\(SVG.n(12))\" y=\"\(SVG.n(faceTop + faceHeight / 2))\" class=\"row\" transform=\"rotate(-90 12 \(SVG.n(faceTop + faceHeight / 2)))\" text-anchor=\"middle\">face</text>"
+        s +=
+            "<text x=\"\(SVG.n(12))\" y=\"\(SVG.n(faceTop + faceHeight / 2))\" class=\"row\" transform=\"rotate(-90 12 \(SVG.n(faceTop + faceHeight / 2)))\" "
+                + "text-anchor=\"middle\">face</text>"
         s += "<text x=\"\(SVG.n(left - 6))\" y=\"\(SVG.n(bandTop + bandHeight / 2 + 4))\" class=\"row\" text-anchor=\"end\">voice</text>"
         return s + "</g>\n"
     }
@@ -65,8 +71,12 @@ struct TimelinePlot {
         for span in take.verdict.spans {
             let x0 = x(span.start), x1 = max(x(span.end), x0 + 1)
             let tip = SVG.escape(span.text)
-            s += "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(faceTop))\" width=\"\(SVG.n(x1 - x0))\" height=\"\(SVG.n(axisTop - faceTop))\" fill=\"\(colour)\" fill-opacity=\"0.09\"><title>\(tip)</title></rect>"
-            s += "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(faceTop - 6))\" width=\"\(SVG.n(x1 - x0))\" height=\"4\" fill=\"\(colour)\" rx=\"1\"><title>\(tip)</title></rect>"
+            s +=
+                "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(faceTop))\" width=\"\(SVG.n(x1 - x0))\" height=\"\(SVG.n(axisTop - faceTop))\" fill=\"\(colour)\" "
+                    + "fill-opacity=\"0.09\"><title>\(tip)</title></rect>"
+            s +=
+                "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(faceTop - 6))\" width=\"\(SVG.n(x1 - x0))\" height=\"4\" fill=\"\(colour)\" "
+                    + "rx=\"1\"><title>\(tip)</title></rect>"
         }
         return s + "</g>\n"
     }
@@ -75,7 +85,9 @@ struct TimelinePlot {
     func faceLines() -> String {
         let frames = take.face.frames.filter { $0.t.isFinite }
         guard !frames.isEmpty else {
-            return "<text x=\"\(SVG.n(left + plotWidth / 2))\" y=\"\(SVG.n(faceTop + faceHeight / 2))\" text-anchor=\"middle\" class=\"empty\">no face was classified in this take</text>\n"
+            return
+                "<text x=\"\(SVG.n(left + plotWidth / 2))\" y=\"\(SVG.n(faceTop + faceHeight / 2))\" text-anchor=\"middle\" class=\"empty\">no face was "
+                    + "classified in this take</text>\n"
         }
         let runs = Self.runs(frames.map(\.t))
         // The dominant emotion is drawn last, on top.
@@ -118,19 +130,28 @@ struct TimelinePlot {
         var s = "<g class=\"voice\">"
         s += "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(bandTop))\" width=\"\(SVG.n(plotWidth))\" height=\"\(SVG.n(bandHeight))\" fill=\"#f3f4f6\" rx=\"3\"/>"
         if take.voice.segments.isEmpty {
-            s += "<text x=\"\(SVG.n(left + plotWidth / 2))\" y=\"\(SVG.n(bandTop + bandHeight / 2 + 4))\" text-anchor=\"middle\" class=\"empty\">no speech found</text>"
+            s +=
+                "<text x=\"\(SVG.n(left + plotWidth / 2))\" y=\"\(SVG.n(bandTop + bandHeight / 2 + 4))\" text-anchor=\"middle\" class=\"empty\">no speech "
+                    + "found</text>"
         }
         for seg in take.voice.segments {
             let x0 = x(seg.start), x1 = max(x(seg.end), x0 + 1)
             let p = seg.probabilities[seg.emotion] ?? 0
             let tip = "\(Timecode.short(seg.start))–\(Timecode.short(seg.end)) voice: "
                 + take.labels.map { "\($0) \(SVG.p(seg.probabilities[$0] ?? 0))" }.joined(separator: ", ")
-            s += "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(bandTop))\" width=\"\(SVG.n(x1 - x0))\" height=\"\(SVG.n(bandHeight))\" fill=\"\(palette.colour(seg.emotion))\" fill-opacity=\"\(SVG.n(0.45 + 0.55 * min(max(p, 0), 1)))\" rx=\"3\"><title>\(SVG.escape(tip))</title></rect>"
+            s +=
+                "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(bandTop))\" width=\"\(SVG.n(x1 - x0))\" height=\"\(SVG.n(bandHeight))\" "
+                    + "fill=\"\(palette.colour(seg.emotion))\" fill-opacity=\"\(SVG.n(0.45 + 0.55 * min(max(p, 0), 1)))\" "
+                    + "rx=\"3\"><title>\(SVG.escape(tip))</title></rect>"
             let label = "\(seg.emotion) \(SVG.p(p))"
             if x1 - x0 > Double(label.count) * 7 + 10 {
-                s += "<text x=\"\(SVG.n((x0 + x1) / 2))\" y=\"\(SVG.n(bandTop + bandHeight / 2 + 4))\" text-anchor=\"middle\" class=\"band\">\(SVG.escape(label))</text>"
+                s +=
+                    "<text x=\"\(SVG.n((x0 + x1) / 2))\" y=\"\(SVG.n(bandTop + bandHeight / 2 + 4))\" text-anchor=\"middle\" "
+                        + "class=\"band\">\(SVG.escape(label))</text>"
             } else if x1 - x0 > Double(seg.emotion.count) * 7 + 8 {
-                s += "<text x=\"\(SVG.n((x0 + x1) / 2))\" y=\"\(SVG.n(bandTop + bandHeight / 2 + 4))\" text-anchor=\"middle\" class=\"band\">\(SVG.escape(seg.emotion))</text>"
+                s +=
+                    "<text x=\"\(SVG.n((x0 + x1) / 2))\" y=\"\(SVG.n(bandTop + bandHeight / 2 + 4))\" text-anchor=\"middle\" "
+                        + "class=\"band\">\(SVG.escape(seg.emotion))</text>"
             }
         }
         return s + "</g>\n"

@@ -106,7 +106,8 @@ public func cramersVBiasCorrected(_ table: [[Double]], dropEmpty: Bool = false) 
     let rCorrected = r - (r - 1) * (r - 1) / (n - 1)
     let denominator = min(kCorrected - 1, rCorrected - 1)
     guard denominator > 0 else {
-        return .invalid("bias-corrected Cramér's V is undefined: n = \(n) is too small for a \(Int(r))×\(Int(k)) table (corrected min(k-1, r-1) = \(denominator) ≤ 0)")
+        return .invalid(
+            "bias-corrected Cramér's V is undefined: n = \(n) is too small for a \(Int(r))×\(Int(k)) table (corrected min(k-1, r-1) = \(denominator) ≤ 0)")
     }
     return AssociationResult(value: min(1, (phi2Corrected / denominator).squareRoot()))
 }

@@ -165,7 +165,8 @@ public func chi2Contingency(table: [[Double]], correction: Bool = true, dropEmpt
     if dof == 0 {
         let shape = rows == 1 ? "a single row" : "a single column"
         return .invalid(
-            "the table has \(shape) (\(rows)×\(columns)\(dropEmpty ? " after dropping empty rows/columns" : "")), so there is no association to test (scipy would report statistic 0, p = 1)",
+            "the table has \(shape) (\(rows)×\(columns)\(dropEmpty ? " after dropping empty rows/columns" : "")), so there is no association to test (scipy "
+                + "would report statistic 0, p = 1)",
             dof: 0, expected: expected, droppedRows: droppedRows, droppedColumns: droppedColumns)
     }
 

@@ -220,7 +220,8 @@ public struct CTranslate2Model: Sendable {
 
         mutating func skip(_ n: Int, _ what: String) throws -> Range<Int> {
             guard n >= 0, n <= remaining else {
-                throw TensorFileError(file: file, reason: "truncated: \(what) needs \(n) bytes at offset \(offset - data.startIndex), \(Swift.max(0, remaining)) left")
+                throw TensorFileError(
+                    file: file, reason: "truncated: \(what) needs \(n) bytes at offset \(offset - data.startIndex), \(Swift.max(0, remaining)) left")
             }
             defer { offset += n }
             return offset..<(offset + n)

@@ -117,13 +117,19 @@ public enum PyTorchArchive {
                 }
                 let (needed, overflow) = ref.storage.elementCount.multipliedReportingOverflow(by: dtype.byteSize)
                 guard !overflow, needed <= storage.count else {
-                    throw fail("truncated storage \(prefix)data/\(ref.storage.key): \(storage.count) bytes for \(ref.storage.elementCount) elements of \(dtype.rawValue) (tensor '\(tensorName)')")
+                    throw fail(
+                        "truncated storage \(prefix)data/\(ref.storage.key): \(storage.count) bytes for \(ref.storage.elementCount) elements of "
+                            + "\(dtype.rawValue) (tensor '\(tensorName)')"
+                    )
                 }
                 let size = ref.shape.reduce(1, *) * dtype.byteSize  // overflow-checked when the view was built
                 let total = produced.addingReportingOverflow(size)
                 produced = total.overflow ? Int.max : total.partialValue
                 guard produced <= budget else {
-                    throw fail("tensor '\(tensorName)' would bring the output to \(produced) bytes, more than \(budget) for a \(data.count)-byte file (views repeating storage elements); refusing")
+                    throw fail(
+                        "tensor '\(tensorName)' would bring the output to \(produced) bytes, more than \(budget) for a \(data.count)-byte file (views "
+                            + "repeating storage elements); refusing"
+                    )
                 }
                 let bytes = materialize(ref, itemSize: dtype.byteSize, storage: storage, swapBytes: bigEndian)
                 tensors.append(RawTensor(name: tensorName, dtype: dtype, shape: ref.shape, bytes: bytes))
@@ -366,7 +372,10 @@ private struct TorchResolver: PickleResolver {
                 last = sum
             }
             guard last < storage.elementCount else {
-                throw machine.fail("tensor view (offset \(offset), size \(shape), stride \(strides)) reaches element \(last) of a \(storage.elementCount)-element storage '\(storage.key)'")
+                throw machine.fail(
+                    "tensor view (offset \(offset), size \(shape), stride \(strides)) reaches element \(last) of a \(storage.elementCount)-element storage "
+                        + "'\(storage.key)'"
+                )
             }
         }
         return .tensor(TorchTensorRef(storage: storage, storageOffset: offset, shape: shape, strides: strides))

@@ -230,10 +230,12 @@ public enum SafeTensorsWriter {
             }
             let count = r.shape.reduce(1, *)
             guard r.shape.allSatisfy({ $0 >= 0 }), count * r.dtype.byteSize == r.bytes.count else {
-                throw TensorFileError(file: "<writer>", reason: "tensor '\(r.name)': \(r.bytes.count) bytes do not match shape \(r.shape) of \(r.dtype.rawValue)")
+                throw TensorFileError(
+                    file: "<writer>", reason: "tensor '\(r.name)': \(r.bytes.count) bytes do not match shape \(r.shape) of \(r.dtype.rawValue)")
             }
             let shape = r.shape.map(String.init).joined(separator: ",")
-            parts.append("\(jsonString(r.name)):{\"dtype\":\"\(r.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + r.bytes.count)]}")
+            parts.append(
+                "\(jsonString(r.name)):{\"dtype\":\"\(r.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + r.bytes.count)]}")
             offset += r.bytes.count
         }
         header += parts.joined(separator: ",") + "}"

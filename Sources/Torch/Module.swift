@@ -26,7 +26,8 @@ public struct LoadReport: Sendable, CustomStringConvertible {
         if !missing.isEmpty { parts.append("missing \(missing.count): \(missing.joined(separator: ", "))") }
         if !unexpected.isEmpty { parts.append("unexpected \(unexpected.count): \(unexpected.joined(separator: ", "))") }
         if !mismatched.isEmpty {
-            parts.append("shape mismatch \(mismatched.count): " + mismatched.map { "\($0.key) (model \($0.expected), checkpoint \($0.found))" }.joined(separator: ", "))
+            parts.append(
+                "shape mismatch \(mismatched.count): " + mismatched.map { "\($0.key) (model \($0.expected), checkpoint \($0.found))" }.joined(separator: ", "))
         }
         return parts.joined(separator: "; ")
     }

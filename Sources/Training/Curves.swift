@@ -29,7 +29,9 @@ public enum Curves {
     public static func csv(_ history: [EpochRecord]) -> String {
         var out = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,val_macro_f1,lr,seconds\n"
         for r in history {
-            out += "\(r.epoch),\(fmt(r.trainLoss)),\(fmt(r.trainAccuracy)),\(fmt(r.validationLoss)),\(fmt(r.validationAccuracy)),\(fmt(r.validationMacroF1)),\(r.learningRate),\(String(format: "%.1f", r.seconds))\n"
+            let fields = [String(r.epoch), fmt(r.trainLoss), fmt(r.trainAccuracy), fmt(r.validationLoss), fmt(r.validationAccuracy),
+                          fmt(r.validationMacroF1), "\(r.learningRate)", String(format: "%.1f", r.seconds)]
+            out += fields.joined(separator: ",") + "\n"
         }
         return out
     }

@@ -73,7 +73,8 @@ public struct EvaluationReport: Codable, Sendable {
                 let shade = Int(255 - share * 200)
                 let x = left + j * cell, y = top + i * cell
                 svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"rgb(\(shade),\(shade),255)\" stroke=\"#fff\"/>"
-                svg += "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" text-anchor=\"middle\" fill=\"\(share > 0.6 ? "#fff" : "#000")\">\(count)</text>\n"
+                svg +=
+                    "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" text-anchor=\"middle\" fill=\"\(share > 0.6 ? "#fff" : "#000")\">\(count)</text>\n"
             }
             svg += "<text x=\"\(left - 6)\" y=\"\(top + i * cell + cell / 2 + 4)\" text-anchor=\"end\">\(SVG.escape(labels[i]))</text>\n"
         }

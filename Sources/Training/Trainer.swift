@@ -94,7 +94,8 @@ public final class Trainer {
         switch config.optimizer {
         case .adam: optimizer = try .adam(params, lr: config.learningRate, weightDecay: config.weightDecay)
         case .adamw: optimizer = try .adamW(params, lr: config.learningRate, weightDecay: config.weightDecay)
-        case .sgd: optimizer = try .sgd(params, lr: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.momentum > 0)
+        case .sgd:
+            optimizer = try .sgd(params, lr: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.momentum > 0)
         }
         let cosine = config.schedule == .cosine
             ? try CosineAnnealingLR(optimizer, tMax: config.epochs, etaMin: config.minLearningRate, warmup: config.warmupEpochs) : nil

@@ -144,7 +144,8 @@ public struct VoiceActivityDetector: Sendable, CustomStringConvertible {
         if c.minimumModulation > 0 { checks.append("level IQR ≥ \(Self.num(c.minimumModulation)) dB") }
         var parts = [
             "\(frame) ms frames every \(hop) ms",
-            "\(Self.num(c.bandLow))-\(Self.num(c.bandHigh)) Hz band level over an adaptive noise floor (\(Self.num(c.noisePercentile))th percentile per second, lowest within ±\(Self.num(c.noiseSpan)) s)",
+            "\(Self.num(c.bandLow))-\(Self.num(c.bandHigh)) Hz band level over an adaptive noise floor (\(Self.num(c.noisePercentile))th percentile per "
+                + "second, lowest within ±\(Self.num(c.noiseSpan)) s)",
             "hysteresis +\(Self.num(c.enterThreshold)) dB to enter, +\(Self.num(c.stayThreshold)) dB to stay, absolute floor \(Self.num(c.absoluteFloor)) dBFS",
         ]
         if !checks.isEmpty { parts.append(checks.joined(separator: " and ") + " per segment") }

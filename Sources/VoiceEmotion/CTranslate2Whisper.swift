@@ -106,7 +106,9 @@ extension CTranslate2Model {
             let qkvW = try need("\(src)/self_attention/linear_0/weight")
             let qkvB = try need("\(src)/self_attention/linear_0/bias")
             guard qkvW.shape == [3 * dModel, dModel], qkvB.shape == [3 * dModel] else {
-                throw TensorFileError(file: file, reason: "'\(src)/self_attention/linear_0' has shape \(qkvW.shape), expected a fused [\(3 * dModel), \(dModel)] query/key/value projection")
+                throw TensorFileError(
+                    file: file,
+                    reason: "'\(src)/self_attention/linear_0' has shape \(qkvW.shape), expected a fused [\(3 * dModel), \(dModel)] query/key/value projection")
             }
             let w = try qkvW.split(size: dModel, dim: 0), b = try qkvB.split(size: dModel, dim: 0)
             out.append(("\(dst).self_attn.k_proj.weight", try w[1].contiguous()))

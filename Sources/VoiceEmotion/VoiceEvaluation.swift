@@ -47,7 +47,9 @@ public enum VoiceEvaluation {
                                progress: ((Int, Int, Double) -> Void)? = nil) throws -> Predictions {
         let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, $0) })
         let truth = try clips.targets.map { t -> Int in
-            guard let i = index[clips.labels[t]] else { throw TorchError("label '\(clips.labels[t])' is not one of the model's (\(model.labels.joined(separator: ", ")))") }
+            guard let i = index[clips.labels[t]] else {
+                throw TorchError("label '\(clips.labels[t])' is not one of the model's (\(model.labels.joined(separator: ", ")))")
+            }
             return i
         }
         var probabilities: [[Double]] = []

@@ -227,7 +227,8 @@ struct HostileInputCLITests {
         try Self.tinyFER2013().write(to: dir.appendingPathComponent("faces.csv"), atomically: true, encoding: .utf8)
         try SafeTensorsBytes.join(["unrelated.weight": ["dtype": "F32", "shape": [1], "data_offsets": [0, 4]]], Data(count: 4))
             .write(to: dir.appendingPathComponent("init.safetensors"))
-        let r = try CLI.run(["train", "face", "--data", "faces.csv", "--output", "out", "--epochs", "1", "--arch", "fernet-8", "--init", "init.safetensors"], in: dir)
+        let r = try CLI.run(
+            ["train", "face", "--data", "faces.csv", "--output", "out", "--epochs", "1", "--arch", "fernet-8", "--init", "init.safetensors"], in: dir)
         #expect(r.status != 0)
         #expect(r.err.contains("init.safetensors") && r.err.contains("matches a parameter"), "\(r.err)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/best.safetensors").path))

@@ -20,7 +20,9 @@ struct TimecodeCLITests {
         let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.ffmpeg!)
-        p.arguments = ["-nostdin", "-v", "error", "-y", "-i", sample, "-c", "copy", "-timecode", "01:02:03:04", dir.appendingPathComponent("A001_C003.mov").path]
+        p.arguments = [
+            "-nostdin", "-v", "error", "-y", "-i", sample, "-c", "copy", "-timecode", "01:02:03:04", dir.appendingPathComponent("A001_C003.mov").path,
+        ]
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)

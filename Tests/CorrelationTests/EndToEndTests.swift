@@ -63,7 +63,8 @@ struct EndToEndTests {
                 FaceFrame(t: $0.t, box: [10, 10, 40, 40], probabilities: Distributions.dictionary($0.probabilities, labels: fixture.labels))
             }
             let segments = s.voice_segments.map {
-                VoiceEmotionSegment(start: $0.start, end: $0.end, emotion: "", probabilities: Distributions.dictionary($0.probabilities, labels: fixture.labels))
+                VoiceEmotionSegment(
+                    start: $0.start, end: $0.end, emotion: "", probabilities: Distributions.dictionary($0.probabilities, labels: fixture.labels))
             }
             analyses.append(assembler.assemble(take: dir.url.appendingPathComponent(s.take).path, duration: s.duration, faceFrames: frames,
                                                sampledTimes: s.sampled_times, otherFaces: 0, voiceSegments: segments, settings: testSettings))
@@ -157,7 +158,10 @@ struct EndToEndTests {
         let report = try Self.runFromDisk(fixture, dir: dir)
         let data = try report.jsonData()
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        for key in ["chi_square", "cramers_v", "cramers_v_corrected", "phi", "pairwise_p", "pearson", "pearson_p", "reading", "explanation", "scene_table", "classification"] {
+        for key in [
+            "chi_square", "cramers_v", "cramers_v_corrected", "phi", "pairwise_p", "pearson", "pearson_p", "reading", "explanation", "scene_table",
+            "classification",
+        ] {
             #expect(object[key] != nil, "missing key \(key)")
         }
         let chi = try #require(object["chi_square"] as? [String: Any])

@@ -12,7 +12,9 @@ struct ManifestTests {
     @Test func headerRelativePathsAliasesAndEmptyLabels() throws {
         let dir = TempDir()
         defer { dir.remove() }
-        let manifest = dir.file("set/manifest.csv", "\u{FEFF}# takes of scene 4\r\nPath,Emotion\r\ntakes/a.mp4,anger\r\n\r\n\"takes/b, final.mp4\",Happiness\r\n/abs/c.json,\r\n../d.mov,NEU\r\n")
+        let manifest = dir.file(
+            "set/manifest.csv",
+            "\u{FEFF}# takes of scene 4\r\nPath,Emotion\r\ntakes/a.mp4,anger\r\n\r\n\"takes/b, final.mp4\",Happiness\r\n/abs/c.json,\r\n../d.mov,NEU\r\n")
         let entries = try EmotionManifest.load(path: manifest)
         #expect(entries.map(\.path) == [dir.path + "/set/takes/a.mp4", dir.path + "/set/takes/b, final.mp4", "/abs/c.json", dir.path + "/d.mov"])
         #expect(entries.map(\.label) == [.angry, .happy, nil, .neutral])
@@ -40,10 +42,20 @@ struct ManifestTests {
     }
 
     @Test func errorsNameTheFileAndLine() throws {
-        #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 3, reason: "unknown emotion \"hapy\" (known: angry, calm, contempt, disgust, fear, happy, neutral, sad, surprise, or an alias such as anger, happiness)")) {
+        #expect(
+            throws: DatasetError.malformedRow(
+                path: "m.csv", line: 3,
+                reason:
+                    "unknown emotion \"hapy\" (known: angry, calm, contempt, disgust, fear, happy, neutral, sad, surprise, or an alias such as anger, "
+                        + "happiness)"
+            )
+        ) {
             try EmotionManifest.parse("path,label\na.mp4,happy\nb.mp4,hapy\n", path: "m.csv", baseDirectory: "/")
         }
-        #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 2, reason: "expected path[,label], found 3 fields (name the columns in a header row such as path,label)")) {
+        #expect(
+            throws: DatasetError.malformedRow(
+                path: "m.csv", line: 2, reason: "expected path[,label], found 3 fields (name the columns in a header row such as path,label)")
+        ) {
             try EmotionManifest.parse("a.mp4,happy\nb.mp4,happy,sad\n", path: "m.csv", baseDirectory: "/")
         }
         #expect(throws: DatasetError.malformedRow(path: "m.csv", line: 3, reason: "./a.mp4 is listed twice (first on line 1)")) {
@@ -76,7 +88,8 @@ struct ManifestTests {
     // MARK: Scenes-evaluation manifest
 
     @Test func scenesManifestWithAndWithoutHeader() throws {
-        let withHeader = try FaceVoiceManifest.parse("voice_label,path,face_label\nsad,a.mp4,happy\nHAPPY,b.mp4,happiness\n", path: "s.csv", baseDirectory: "/b")
+        let withHeader = try FaceVoiceManifest.parse(
+            "voice_label,path,face_label\nsad,a.mp4,happy\nHAPPY,b.mp4,happiness\n", path: "s.csv", baseDirectory: "/b")
         #expect(withHeader == [LabelledScene(path: "/b/a.mp4", faceLabel: .happy, voiceLabel: .sad, line: 2),
                                LabelledScene(path: "/b/b.mp4", faceLabel: .happy, voiceLabel: .happy, line: 3)])
         #expect(withHeader.map(\.congruent) == [false, true])
@@ -194,7 +207,10 @@ struct ManifestTests {
         #expect(set.scenes.map { $0.label?.rawValue } == ["neutral", "angry", nil, "happy", "surprise"])
         #expect(set.scenes.map(\.vote.rule) == [.majority, .tieBrokenByMaxVote, .unresolvedTie, .majority, .maxVote])
         #expect(set.unresolvedTies == ["1a2b3c4d5/utterance_3.mp4"])
-        #expect(set.scenes.map { $0.clip.map { URL(fileURLWithPath: $0).lastPathComponent } } == ["utterance_1.mp4", "utterance_2.mkv", nil, "9f8e7d6c5_1_utterance_1.mp4", nil])
+        #expect(
+            set.scenes.map { $0.clip.map { URL(fileURLWithPath: $0).lastPathComponent } } == [
+                "utterance_1.mp4", "utterance_2.mkv", nil, "9f8e7d6c5_1_utterance_1.mp4", nil,
+            ])
         #expect(set.missingClips == ["1a2b3c4d5/utterance_3.mp4", "9f8e7d6c5_1/utterance_2.mp4"])
         #expect(set.manifestEntries.map(\.label) == [.neutral, .angry, .happy])
         #expect(set.summary == "5 utterances, 3 with a local clip, 4 with a ground-truth label, 1 unresolved tie")

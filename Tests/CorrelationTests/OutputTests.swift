@@ -57,8 +57,11 @@ struct OutputTests {
         defer { dir.remove() }
         let r = Self.report()
         let files = try CorrelationCSV.write(r, to: dir.url.appendingPathComponent("csv"))
-        #expect(Set(files.map(\.lastPathComponent)) == ["contingency.csv", "phi.csv", "pairwise_p.csv", "pearson.csv", "pearson_p.csv", "scenes.csv", "excluded.csv",
-                                                         "confusion_img_pred.csv", "confusion_speech_pred.csv", "classification_img_pred.csv", "classification_speech_pred.csv"])
+        #expect(
+            Set(files.map(\.lastPathComponent)) == [
+                "contingency.csv", "phi.csv", "pairwise_p.csv", "pearson.csv", "pearson_p.csv", "scenes.csv", "excluded.csv",
+                "confusion_img_pred.csv", "confusion_speech_pred.csv", "classification_img_pred.csv", "classification_speech_pred.csv",
+            ])
         for (name, matrix) in [("phi.csv", r.phi), ("pairwise_p.csv", r.pairwiseP), ("pearson.csv", r.pearson), ("pearson_p.csv", r.pearsonP)] {
             let lines = try String(contentsOf: dir.url.appendingPathComponent("csv/" + name), encoding: .utf8).split(separator: "\n").map(String.init)
             #expect(lines.count == 13)
@@ -109,7 +112,9 @@ struct OutputTests {
         #expect(p.colour(0.01)!.luminance < p.colour(0.5)!.luminance)
     }
 
-    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     /// Renders the report in headless Chromium. Set TAKESENSE_SCREENSHOT_DIR to keep the HTML and PNG.
     @Test(.enabled(if: chromium != nil, "Chromium is not installed (apt-get install chromium); the screenshot test is skipped"))

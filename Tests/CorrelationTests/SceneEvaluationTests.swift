@@ -10,8 +10,16 @@ import Testing
 struct SceneEvaluationTests {
     /// A take whose face leans towards `face` and voice towards `voice` (nil: no face / no speech).
     static func take(_ name: String, face: String?, voice: String?, weight: Double = 0.85) -> TakeAnalysis {
-        let frames = face.map { f in (0..<6).map { FaceFrame(t: Double($0) * 0.5, box: [0, 0, 10, 10], probabilities: Distributions.dictionary(leaning(f, weight), labels: sixLabels)) } } ?? []
-        let segments = voice.map { v in [VoiceEmotionSegment(start: 0, end: 2.5, emotion: "", probabilities: Distributions.dictionary(leaning(v, weight), labels: sixLabels))] } ?? []
+        let frames =
+            face.map { f in
+                (0..<6).map {
+                    FaceFrame(t: Double($0) * 0.5, box: [0, 0, 10, 10], probabilities: Distributions.dictionary(leaning(f, weight), labels: sixLabels))
+                }
+            } ?? []
+        let segments =
+            voice.map { v in
+                [VoiceEmotionSegment(start: 0, end: 2.5, emotion: "", probabilities: Distributions.dictionary(leaning(v, weight), labels: sixLabels))]
+            } ?? []
         return TakeAssembler(labels: sixLabels).assemble(take: name, duration: 3, faceFrames: frames, sampledTimes: (0..<6).map { Double($0) * 0.5 },
                                                          otherFaces: 0, voiceSegments: segments, settings: testSettings)
     }
@@ -87,7 +95,9 @@ struct SceneEvaluationTests {
         #expect(empty.scenes == 0 && empty.face.accuracy.isNaN && empty.congruent.accuracy.isNaN)
         _ = try empty.jsonData()
         #expect(!empty.text.isEmpty)
-        let onlyUnsure = SceneEvaluation.run([(scene: LabelledScene(path: "a.mp4", faceLabel: .happy, voiceLabel: .happy), analysis: Self.take("a.mp4", face: nil, voice: nil))])
+        let onlyUnsure = SceneEvaluation.run([
+            (scene: LabelledScene(path: "a.mp4", faceLabel: .happy, voiceLabel: .happy), analysis: Self.take("a.mp4", face: nil, voice: nil))
+        ])
         #expect(onlyUnsure.congruent.unsure == 1 && onlyUnsure.congruent.accuracy.isNaN && onlyUnsure.congruent.accuracyAll == 0)
         #expect(onlyUnsure.incongruent.scenes == 0 && onlyUnsure.incongruent.unsureRate.isNaN)
         _ = try onlyUnsure.jsonData()

@@ -35,7 +35,9 @@ struct Fixture {
 /// Builders for the corpora's file-name conventions.
 enum Names {
     /// `MM-VV-EE-II-SS-RR-AA.ext`.
-    static func ravdess(modality: Int = 3, channel: Int = 1, emotion: Int, intensity: Int, statement: Int, repetition: Int, actor: Int, ext: String = "wav") -> String {
+    static func ravdess(modality: Int = 3, channel: Int = 1, emotion: Int, intensity: Int, statement: Int, repetition: Int, actor: Int, ext: String = "wav")
+        -> String
+    {
         [modality, channel, emotion, intensity, statement, repetition, actor].map { String(format: "%02d", $0) }.joined(separator: "-") + "." + ext
     }
 }

@@ -39,7 +39,9 @@ struct RealDataTests {
         #expect(Set(six.samples.map(\.speaker)) == ["OAF", "YAF"])
     }
 
-    @Test(.enabled(if: RealData.fer2013 != nil, "shared/data/fer2013 not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real FER2013 checks"))
+    @Test(
+        .enabled(
+            if: RealData.fer2013 != nil, "shared/data/fer2013 not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real FER2013 checks"))
     func fer2013Folders() throws {
         let root = try #require(RealData.fer2013)
         let loaded = try FER2013Folders.load(root: root, options: LoadOptions(labels: .seven))
@@ -60,7 +62,9 @@ struct RealDataTests {
         #expect(six.skipped == ["surprise": 3_171 + 415])
     }
 
-    @Test(.enabled(if: RealData.fer2013 != nil, "shared/data/fer2013 not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real FER2013 checks"))
+    @Test(
+        .enabled(
+            if: RealData.fer2013 != nil, "shared/data/fer2013 not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real FER2013 checks"))
     func fer2013Selected() throws {
         let root = try #require(RealData.fer2013)
         let split = try SplitPresets.fer2013Selected(root: root, seed: 42)
@@ -78,7 +82,9 @@ struct RealDataTests {
         #expect(labelCounts(stratified.validation) == ["angry": 799, "disgust": 87, "fear": 819, "happy": 1443, "neutral": 993, "sad": 966])
     }
 
-    @Test(.enabled(if: RealData.ravdess != nil, "shared/data/ravdess not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real RAVDESS checks"))
+    @Test(
+        .enabled(
+            if: RealData.ravdess != nil, "shared/data/ravdess not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping real RAVDESS checks"))
     func ravdess() throws {
         let root = try #require(RealData.ravdess)
         let loaded = try RAVDESS.load(root: root)

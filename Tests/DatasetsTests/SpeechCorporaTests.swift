@@ -293,7 +293,7 @@ struct SpeechCorporaTests {
 
     @Test func combinedLoader() throws {
         let r = Fixture("r"), c = Fixture("c"), t = Fixture("t"), s = Fixture("s")
-        defer { [r, c, t, s].forEach { $0.remove() } }
+        defer { for f in [r, c, t, s] { f.remove() } }
         SpeechFixtures.ravdess(r, song: false)
         SpeechFixtures.cremad(c)
         SpeechFixtures.tess(t)

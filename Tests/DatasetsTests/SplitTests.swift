@@ -14,7 +14,7 @@ struct SplitTests {
         let specs = [DatasetSpec(kind: .ravdess, path: r.root), DatasetSpec(kind: .cremad, path: c.root),
                      DatasetSpec(kind: .tess, path: t.root), DatasetSpec(kind: .savee, path: s.root)]
         let loaded = try SpeechCorpora.load(specs)
-        return (loaded.samples, { [r, c, t, s].forEach { $0.remove() } })
+        return (loaded.samples, { for f in [r, c, t, s] { f.remove() } })
     }
 
     static func speakers(_ samples: [SpeechSample], _ corpus: Corpus) -> Set<String> {

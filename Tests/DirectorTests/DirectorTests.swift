@@ -100,7 +100,9 @@ struct VerdictTests {
         #expect(t.verdict.reasons[0] == String(format: "retake: face and voice probably express different emotions: P(same emotion) %.3f < 0.500; ", p)
             + "the face reads happy (0.71), the voice reads sad (0.64); valence disagrees (face +0.17 positive, voice -0.35 negative)")
         #expect(t.verdict.spans.count == 1)
-        #expect(t.verdict.spans[0].text.hasPrefix(String(format: "00:12.4-00:18.0: P(same emotion) %.2f; the face reads happy (0.71), the voice reads sad (0.64)", p)))
+        #expect(
+            t.verdict.spans[0].text.hasPrefix(
+                String(format: "00:12.4-00:18.0: P(same emotion) %.2f; the face reads happy (0.71), the voice reads sad (0.64)", p)))
         #expect(ReasonConsistency.problems(t).isEmpty)
     }
 

@@ -45,7 +45,10 @@ import Testing
     @Test("Malformed timecodes are refused with one line")
     func malformed() {
         let rate = FrameRate(numerator: 25)
-        for bad in ["", "1:02:03:04", "01:02:03", "01:02:03:04:05", "aa:bb:cc:dd", "01-02-03-04", "01:60:00:00", "24:00:00:00", "01:02:03:25", "-1:02:03:04", "01:02:03:+4"] {
+        for bad in [
+            "", "1:02:03:04", "01:02:03", "01:02:03:04:05", "aa:bb:cc:dd", "01-02-03-04", "01:60:00:00", "24:00:00:00", "01:02:03:25", "-1:02:03:04",
+            "01:02:03:+4",
+        ] {
             #expect(throws: TimecodeError.self, "\(bad)") { _ = try SMPTETimecode(bad, rate: rate) }
         }
         let error = #expect(throws: TimecodeError.self) { _ = try SMPTETimecode("00:01:00;01", rate: FrameRate(numerator: 30000, denominator: 1001)) }
@@ -66,7 +69,7 @@ import Testing
                                 voice: VoiceAnalysis(coverage: 0, speechSeconds: 0, emotion: nil, probabilities: [:], segments: []),
                                 congruence: Congruence(agree: nil, score: nil, jsDivergence: nil, segments: [], intended: nil),
                                 verdict: Verdict(decision: .retake, reasons: [], spans: [VerdictSpan(start: 10, end: 60.5, reason: "r")]),
-                                settings: AnalysisSettings(faceModel: "f", voiceModel: "v", detector: "d", faceFPS: 5, speech: "s", intended: nil, policy: .init()))
+            settings: AnalysisSettings(faceModel: "f", voiceModel: "v", detector: "d", faceFPS: 5, speech: "s", intended: nil, policy: .init()))
         // Without a source timecode: 00:00:00:00 at the file's rate (29.97 non-drop).
         let plain = take.withSpanTimecodes()
         #expect(plain.verdict.spans[0].startTimecode == "00:00:10:00")  // frame 300 (10 s × 29.97 = 299.7)

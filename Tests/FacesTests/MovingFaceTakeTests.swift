@@ -31,7 +31,8 @@ import TakeSenseTestSupport
         motion.zoomEnd = 1.12
         try FFmpegCLI.run(motion.ffmpegArguments(pictures: [face.path, face.path, face.path], audio: audio.path, output: video.path))
 
-        let analyzer = TakeFaceAnalyzer(detector: try MTCNNDetector(weights: Paths.mtcnnWeights), options: .init(sampling: 5, crop: FaceCropper(size: 48, margin: 0.2)))
+        let analyzer = TakeFaceAnalyzer(
+            detector: try MTCNNDetector(weights: Paths.mtcnnWeights), options: .init(sampling: 5, crop: FaceCropper(size: 48, margin: 0.2)))
         let result = try analyzer.analyze(video) { _ in }
         #expect(result.frames == 15 && result.frameWidth == 640)
         let main = try #require(result.mainTrack)

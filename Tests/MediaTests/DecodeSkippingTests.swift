@@ -5,14 +5,17 @@ import Media
 import TakeSenseTestSupport
 
 /// `DecodeMode.needed`: what the reader leaves undecoded, and that what it returns is exact.
-@Suite("Decoding only what the sampling needs", .enabled(if: FFmpegCLI.isAvailable, "ffmpeg CLI not found on PATH: the media tests build their fixtures with it"))
+@Suite(
+    "Decoding only what the sampling needs", .enabled(if: FFmpegCLI.isAvailable, "ffmpeg CLI not found on PATH: the media tests build their fixtures with it"))
 struct DecodeSkippingTests {
     static let source: [String] = ["-f", "lavfi", "-i", "testsrc2=size=192x108:rate=25:duration=4"]
     /// libx264's default GOP (3 B-frames, B-pyramid): long-GOP with non-reference frames, as cameras and edit suites write.
     static let h264 = Fixtures.make("bframes.mp4", source + ["-c:v", "libx264", "-preset", "medium", "-pix_fmt", "yuv420p"])
-    static let hevc = Fixtures.make("bframes-hevc.mp4", source + ["-c:v", "libx265", "-preset", "fast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"])
+    static let hevc = Fixtures.make(
+        "bframes-hevc.mp4", source + ["-c:v", "libx265", "-preset", "fast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"])
     static let prores = Fixtures.make("prores.mov", source + ["-c:v", "prores_ks", "-profile:v", "2"])
-    static let dnxhr = Fixtures.make("dnxhr.mxf", ["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "dnxhd", "-profile:v", "dnxhr_lb", "-pix_fmt", "yuv422p"])
+    static let dnxhr = Fixtures.make(
+        "dnxhr.mxf", ["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "dnxhd", "-profile:v", "dnxhr_lb", "-pix_fmt", "yuv422p"])
     static let mjpeg = Fixtures.make("mjpeg.avi", source + ["-c:v", "mjpeg", "-q:v", "3"])
 
     private func read(_ url: URL, _ sampling: FrameSampling, _ decode: DecodeMode) throws -> (VideoReader, [VideoFrame]) {

@@ -235,7 +235,8 @@ struct VideoReaderTests {
     func forEach() throws {
         let reader = try VideoReader(url: try Fixtures.avMP4.get(), sampling: .fps(2), format: .gray, size: .exact(width: 8, height: 8))
         var times: [Double] = []
-        try reader.forEach { times.append($0.timestamp) }
+        // swift-format-ignore: ReplaceForEachWithForLoop
+        try reader.forEach { times.append($0.timestamp) }  // VideoReader.forEach, not Sequence's
         #expect(times.isClose(to: [0, 0.5, 1.0, 1.5], tolerance: 1e-4))
     }
 

@@ -18,7 +18,8 @@ import TakeSenseTestSupport
             "--disable-dev-shm-usage", "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
             "--screenshot=\(png.path)", "--window-size=1200,1600", page.absoluteString,
         ], timeout: 60)
-        let data = try #require(FileManager.default.contents(atPath: png.path), "chromium wrote no screenshot (exit \(result.status)): \(result.output.suffix(600))")
+        let data = try #require(
+            FileManager.default.contents(atPath: png.path), "chromium wrote no screenshot (exit \(result.status)): \(result.output.suffix(600))")
         return data
     }
 

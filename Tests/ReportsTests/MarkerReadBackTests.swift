@@ -10,7 +10,14 @@ import TakeSenseTestSupport
 /// crossing a minute where drop-frame skips labels), each span must be a marker at its exact source
 /// timecode and duration. Skipped with a message when Python or those packages are missing
 /// (`./setup.sh test` installs them).
-@Suite(.enabled(if: MarkerReaders.available, "python3 with opentimelineio 0.18, otio-cmx3600/fcp/fcpx-xml adapters, pycmx, srt, webvtt-py is missing (./setup.sh test installs them): skipping the marker read-back"))
+@Suite(
+    .enabled(
+        if: MarkerReaders.available,
+        """
+        python3 with opentimelineio 0.18, otio-cmx3600/fcp/fcpx-xml adapters, pycmx, srt, webvtt-py is missing \
+        (./setup.sh test installs them): skipping the marker read-back
+        """
+    ))
 struct MarkerReadBackTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -19,8 +26,14 @@ struct MarkerReadBackTests {
         ("/shoot/day1/A001_C003.mov", "01:02:03:04", FrameRate(numerator: 25), .retake, [(0.52, 1.2), (12.4, 18.0), (19.0, 19.96)]),
         ("/shoot/day1/A001_C004 (23.976).mov", "01:02:03:04", FrameRate(numerator: 24000, denominator: 1001), .keep, [(3.3, 4.1), (15.02, 19.5)]),
         // 29.97 DF from 01:02:59;20: the second span starts before 01:03:00;02 (no ;00 or ;01 in minute 3) and ends after it.
-        ("/shoot/day2/B002_C001_DF.mov", "01:02:59;20", FrameRate(numerator: 30000, denominator: 1001, dropFrame: true), .retake, [(0.1, 0.2), (0.3, 2.75), (12.4, 18.0)]),
-        ("/shoot/day2/B002_C002_5994DF.mxf", "10:59:55;10", FrameRate(numerator: 60000, denominator: 1001, dropFrame: true), .retake, [(4.0, 6.5), (9.99, 10.01)]),
+        (
+            "/shoot/day2/B002_C001_DF.mov", "01:02:59;20", FrameRate(numerator: 30000, denominator: 1001, dropFrame: true), .retake,
+            [(0.1, 0.2), (0.3, 2.75), (12.4, 18.0)]
+        ),
+        (
+            "/shoot/day2/B002_C002_5994DF.mxf", "10:59:55;10", FrameRate(numerator: 60000, denominator: 1001, dropFrame: true), .retake,
+            [(4.0, 6.5), (9.99, 10.01)]
+        ),
     ]
 
     static func take(_ i: Int) throws -> TakeAnalysis {
@@ -30,7 +43,9 @@ struct MarkerReadBackTests {
         t.frameRate = rate.fps
         t.verdict.decision = decision
         t.verdict.spans = spans.enumerated().map { k, s in
-            VerdictSpan(start: s.0, end: s.1, reason: k == 1 ? "the face reads happy (0.71) while the voice reads \"sad\" (0.64) | <b> & more" : "span \(k + 1) of \(name)")
+            VerdictSpan(
+                start: s.0, end: s.1,
+                reason: k == 1 ? "the face reads happy (0.71) while the voice reads \"sad\" (0.64) | <b> & more" : "span \(k + 1) of \(name)")
         }
         return t.withSpanTimecodes(SourceTimecode(start: try SMPTETimecode(tc, rate: rate), origin: .file))
     }
@@ -71,7 +86,8 @@ struct MarkerReadBackTests {
         // The markers written for a clock one frame later than the JSON says.
         let shifted = take.withSpanTimecodes(SourceTimecode(start: try SMPTETimecode("01:02:03:05", rate: FrameRate(numerator: 25)), origin: .file))
         try ReportOutputs.write(TakeComparison(single: shifted), markers: MarkerFormat.allCases, markersDir: dir.path)
-        let result = try Tool.run("/usr/bin/env", ["python3", Self.repository.appendingPathComponent("Scripts/check_marker_files.py").path, dir.path, "A001_C003"],
+        let result = try Tool.run(
+            "/usr/bin/env", ["python3", Self.repository.appendingPathComponent("Scripts/check_marker_files.py").path, dir.path, "A001_C003"],
                                   timeout: 300)
         #expect(result.status == 1)
         for format in ["edl", "xml", "fcpxml", "otio", "avid", "csv"] {
@@ -86,7 +102,9 @@ struct MarkerReadBackTests {
 enum MarkerReaders {
     static let available: Bool = {
         guard let result = try? Tool.run("/usr/bin/env", ["python3", "-c",
-            "import opentimelineio, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter, pycmx, srt, webvtt; assert opentimelineio.__version__.startswith('0.18')"],
+                    "import opentimelineio, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter, pycmx, srt, webvtt; assert "
+                        + "opentimelineio.__version__.startswith('0.18')",
+                ],
             timeout: 60) else { return false }
         return result.status == 0
     }()

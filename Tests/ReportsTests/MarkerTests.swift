@@ -112,7 +112,9 @@ import Testing
         #expect(fcpxml.contains("start=\"93079/25s\"") && fcpxml.contains("start=\"93389/25s\"") && fcpxml.contains("duration=\"28/5s\""))
         #expect(fcpxml.contains("completed=\"0\""))
         let xml = try FCP7XMLMarkerWriter().render(t)
-        #expect(xml.contains("<string>01:02:03:04</string>") && xml.contains("<frame>93079</frame>") && xml.contains("<in>310</in>") && xml.contains("<out>450</out>"))
+        #expect(
+            xml.contains("<string>01:02:03:04</string>") && xml.contains("<frame>93079</frame>") && xml.contains("<in>310</in>")
+                && xml.contains("<out>450</out>"))
     }
 
     @Test func noSpansGiveValidEmptyFiles() throws {
@@ -120,7 +122,11 @@ import Testing
         #expect(t.verdict.spans.isEmpty)
         #expect(SubRipMarkerWriter().render(t) == "")
         #expect(WebVTTMarkerWriter().render(t) == "WEBVTT\n\n")
-        #expect(EDLMarkerWriter().render(t) == "TITLE: scene4_take2.mov\nFCM: NON-DROP FRAME\n\n001  AX       V     C        00:00:00:00 00:00:16:00 01:00:00:00 01:00:16:00\n* FROM CLIP NAME: scene4_take2.mov\n\n")
+        #expect(
+            EDLMarkerWriter().render(t)
+                == "TITLE: scene4_take2.mov\nFCM: NON-DROP FRAME\n\n001  AX       V     C        00:00:00:00 00:00:16:00 01:00:00:00 01:00:16:00\n* FROM CLIP "
+                    + "NAME: scene4_take2.mov\n\n"
+        )
         #expect(try MarkerCSVWriter().render(t) == "Marker Name,Description,In,Out,Duration,Marker Type,Color\n")
         #expect(AvidMarkerWriter().render(t) == "")
         #expect(try !FCPXMLMarkerWriter().render(t).contains("<marker"))

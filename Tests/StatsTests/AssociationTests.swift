@@ -87,7 +87,9 @@ struct AssociationTests {
         for c in fixture.cases {
             let result = pearsonR(c.x, c.y)
             bad.check(isClose(result.r, c.r), "\(c.name): r \(result.r) vs \(String(describing: c.r)) rel \(relativeError(result.r, c.r))")
-            bad.check(isClose(result.pValue, c.pvalue), "\(c.name): p \(result.pValue) vs \(String(describing: c.pvalue)) rel \(relativeError(result.pValue, c.pvalue))")
+            bad.check(
+                isClose(result.pValue, c.pvalue),
+                "\(c.name): p \(result.pValue) vs \(String(describing: c.pvalue)) rel \(relativeError(result.pValue, c.pvalue))")
             bad.check(result.isValid == (c.r != nil), "\(c.name): reason should be set exactly when r is NaN")
             bad.check(result.n == c.x.count, "\(c.name): n")
         }

@@ -104,7 +104,9 @@ private struct PickleWriter {
     var bytes: [UInt8] = [0x80, 0x02]
     mutating func op(_ code: UInt8) { bytes.append(code) }
     mutating func global(_ module: String, _ name: String) { bytes.append(0x63); bytes += Array("\(module)\n\(name)\n".utf8) }
-    mutating func string(_ s: String) { let u = Array(s.utf8); bytes.append(0x58); bytes += withUnsafeBytes(of: UInt32(u.count).littleEndian, Array.init); bytes += u }
+    mutating func string(_ s: String) {
+        let u = Array(s.utf8); bytes.append(0x58); bytes += withUnsafeBytes(of: UInt32(u.count).littleEndian, Array.init); bytes += u
+    }
     mutating func int(_ n: Int) {
         if let small = Int32(exactly: n) {
             bytes.append(0x4A); bytes += withUnsafeBytes(of: small.littleEndian, Array.init)  // BININT
@@ -227,14 +229,21 @@ struct PyTorchArchiveTests {
         #expect(error?.file == url.path)
         #expect(error?.reason == "contains a pickled object of class torchvision.models.resnet.BasicBlock; save model.state_dict() instead")
         let nested = tensorFileError { try PyTorchArchive.read(contentsOf: fixture("model_object.pth")) }
-        #expect(nested?.reason.contains("pickled object of class torchvision.models.resnet.BasicBlock (entry 'model'); save model.state_dict() instead") == true)
+        #expect(
+            nested?.reason.contains("pickled object of class torchvision.models.resnet.BasicBlock (entry 'model'); save model.state_dict() instead") == true)
     }
 
     @Test func otherFormatsAreNamed() throws {
         #expect(tensorFileError { try PyTorchArchive.read(contentsOf: fixture("scripted.pt")) }?.reason.contains("TorchScript") == true)
-        #expect(tensorFileError { try PyTorchArchive.read(contentsOf: fixture("legacy.pth")) }?.reason.contains("legacy (pre-1.6, non-zip) torch.save format") == true)
-        #expect(tensorFileError { try PyTorchArchive.read(contentsOf: fixture("deflated.pth")) }?.reason.contains("compressed entry 'archive/data.pkl' not supported") == true)
-        #expect(tensorFileError { try PyTorchArchive.read(contentsOf: fixture("small_model.expected.safetensors")) }?.reason.contains("not a PyTorch checkpoint") == true)
+        #expect(
+            tensorFileError { try PyTorchArchive.read(contentsOf: fixture("legacy.pth")) }?.reason.contains("legacy (pre-1.6, non-zip) torch.save format")
+                == true)
+        #expect(
+            tensorFileError { try PyTorchArchive.read(contentsOf: fixture("deflated.pth")) }?.reason.contains(
+                "compressed entry 'archive/data.pkl' not supported") == true)
+        #expect(
+            tensorFileError { try PyTorchArchive.read(contentsOf: fixture("small_model.expected.safetensors")) }?.reason.contains("not a PyTorch checkpoint")
+                == true)
         let missing = fixture("no-such-file.pth")
         #expect(tensorFileError { try PyTorchArchive.read(contentsOf: missing) } == TensorFileError(file: missing.path, reason: "no such file"))
     }
@@ -247,7 +256,8 @@ struct PyTorchArchiveTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let empty = dir.appendingPathComponent("empty.pth")
         try Data().write(to: empty)
-        #expect(tensorFileError { try PyTorchArchive.read(contentsOf: empty) } == TensorFileError(file: empty.path, reason: "empty file, not a PyTorch checkpoint"))
+        #expect(
+            tensorFileError { try PyTorchArchive.read(contentsOf: empty) } == TensorFileError(file: empty.path, reason: "empty file, not a PyTorch checkpoint"))
         let text = dir.appendingPathComponent("notes.pth")
         try Data("These are not the weights you are looking for.\n".utf8).write(to: text)
         let error = tensorFileError { try PyTorchArchive.read(contentsOf: text) }

@@ -60,17 +60,33 @@ import Testing
             ("reversed offsets", Self.file(header: #"{"x":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}}"#, data: Data(count: 4)), "out of order"),
             ("offset past end", Self.file(header: #"{"x":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}}"#, data: Data(count: 4)), "truncated"),
             ("negative dim", Self.file(header: #"{"x":{"dtype":"U8","shape":[-4],"data_offsets":[0,4]}}"#, data: Data(count: 4)), "invalid dimension"),
-            ("overflowing shape", Self.file(header: #"{"x":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#, data: Data(count: 8)), "too large"),
+            (
+                "overflowing shape", Self.file(header: #"{"x":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#, data: Data(count: 8)),
+                "too large"
+            ),
             ("boolean offsets", Self.file(header: #"{"x":{"dtype":"U8","shape":[1],"data_offsets":[false,true]}}"#, data: Data(count: 1)), "data_offsets"),
-            ("overlap", Self.file(header: #"{"x":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"y":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#, data: Data(count: 4)), "overlaps"),
+            (
+                "overlap",
+                Self.file(
+                    header: #"{"x":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"y":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#,
+                    data: Data(count: 4)),
+                "overlaps"
+            ),
             ("metadata not strings", Self.file(header: #"{"__metadata__":{"a":1}}"#), "not a string"),
             ("missing shape", Self.file(header: #"{"x":{"dtype":"U8","data_offsets":[0,1]}}"#, data: Data(count: 1)), "no shape"),
             // Issue 18: the data section must be covered exactly, back to back (a header length one byte short
             // shifted every weight by a byte), and the number of entries is bounded before parsing.
             ("gap", Self.file(header: #"{"x":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#, data: Data(count: 4)), "gap"),
             ("trailing bytes", Self.file(header: #"{"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}"#, data: Data(count: 3)), "trailing bytes"),
-            ("header one byte short", Self.shortened(Self.file(header: #"{"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}} "#, data: Data(count: 2))), "trailing bytes"),
-            ("too many entries", Self.file(header: "{" + (0...SafeTensorsFile.maxEntries).map { #""t\#($0)":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}"# }.joined(separator: ",") + "}"),
+            (
+                "header one byte short", Self.shortened(Self.file(header: #"{"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}} "#, data: Data(count: 2))),
+                "trailing bytes"
+            ),
+            (
+                "too many entries",
+                Self.file(
+                    header: "{" + (0...SafeTensorsFile.maxEntries).map { #""t\#($0)":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}"# }.joined(separator: ",")
+                        + "}"),
              "entries accepted"),
         ]
         for (label, bytes, reason) in cases {

@@ -68,6 +68,7 @@ import Testing
     @Test func multiheadAttentionWithKeyPadding() throws {
         let k = fixtures["mha/k"]!, kpm = fixtures["mha/kpm"]!
         var weights: Tensor?
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try check("mha", seed: 12, { try MultiheadAttention(embedDim: 12, heads: 3) }) { m, x in
             let (out, w) = try (m as! MultiheadAttention)(x, k, k, keyPaddingMask: kpm)
             weights = w
@@ -77,6 +78,7 @@ import Testing
     }
 
     @Test func multiheadAttentionBatchFirstCausal() throws {
+        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try check("mha_batch_first_causal", seed: 13, { try MultiheadAttention(embedDim: 8, heads: 2, batchFirst: true) }) { m, x in
             let mask = try Tensor.ones([4, 4], dtype: .bool).tril(0).logicalNot()
             return try (m as! MultiheadAttention)(x, x, x, needWeights: false, attnMask: mask).output

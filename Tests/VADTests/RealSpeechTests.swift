@@ -85,7 +85,8 @@ struct RealCondition: Sendable, CustomTestStringConvertible {
 
 @Suite("Voice activity detector: RAVDESS sentences with pauses (shared/data)")
 struct VADRealSpeechTests {
-    static let skipReason: Comment = "shared/data/ravdess not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the VAD checks on real speech"
+    static let skipReason: Comment =
+        "shared/data/ravdess not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the VAD checks on real speech"
 
     @Test(.enabled(if: RAVDESSClips.available, skipReason))
     func fixtureMatchesTheFiles() throws {
@@ -139,7 +140,10 @@ struct VADRealSpeechTests {
             let found = VoiceActivityDetector(configuration: config).segments(samples: track.samples)
             checkInvariants(found, count: track.samples.count, maximum: maximum)
             let covered = found.reduce(0) { $0 + $1.duration }
-            print(String(format: "VAD on %.1f s of speech throughout, max %.0f s: %d segments, %.1f %% covered, durations %@", seconds, maximum, found.count, covered / seconds * 100,
+            print(
+                String(
+                    format: "VAD on %.1f s of speech throughout, max %.0f s: %d segments, %.1f %% covered, durations %@", seconds, maximum, found.count,
+                    covered / seconds * 100,
                          found.map { String(format: "%.1f", $0.duration) }.joined(separator: " ")))
             #expect(covered / seconds >= 0.97, "covered \(covered) of \(seconds) s")
             #expect(found.count >= Int((seconds / maximum).rounded(.up)))

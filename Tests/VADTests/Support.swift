@@ -233,7 +233,10 @@ struct VADScore: CustomStringConvertible {
 
     var description: String {
         let abss = startErrors.map(abs), abse = endErrors.map(abs)
-        return String(format: "F1 %.3f (P %.3f R %.3f); start error median %+.3f s, |err| p90 %.3f max %.3f; end error median %+.3f s, |err| p90 %.3f max %.3f; within 150 ms %.1f %%, 250 ms %.1f %%; one segment per clip %d/%d; speech in gaps %.2f s",
+        return String(
+            format:
+                "F1 %.3f (P %.3f R %.3f); start error median %+.3f s, |err| p90 %.3f max %.3f; end error median %+.3f s, |err| p90 %.3f max %.3f; within 150 "
+                    + "ms %.1f %%, 250 ms %.1f %%; one segment per clip %d/%d; speech in gaps %.2f s",
                       f1, precision, recall,
                       Self.percentile(startErrors, 50), Self.percentile(abss, 90), abss.max() ?? .nan,
                       Self.percentile(endErrors, 50), Self.percentile(abse, 90), abse.max() ?? .nan,

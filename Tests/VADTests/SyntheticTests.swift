@@ -45,11 +45,15 @@ func speechLike(seconds: Double, level: Double = -26, rate: Int = 16_000, seed: 
 }
 
 /// Segments are ordered, disjoint, inside the track and agree with their sample ranges.
-func checkInvariants(_ segments: [VoiceActivitySegment], count: Int, rate: Int = 16_000, maximum: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) {
+func checkInvariants(
+    _ segments: [VoiceActivitySegment], count: Int, rate: Int = 16_000, maximum: Double = 10, sourceLocation: SourceLocation = #_sourceLocation
+) {
     var previous = 0
     for s in segments {
         #expect(s.startSample >= previous && s.startSample < s.endSample && s.endSample <= count, "\(s)", sourceLocation: sourceLocation)
-        #expect(abs(s.start - Double(s.startSample) / Double(rate)) < 1e-9 && abs(s.end - Double(s.endSample) / Double(rate)) < 1e-9, sourceLocation: sourceLocation)
+        #expect(
+            abs(s.start - Double(s.startSample) / Double(rate)) < 1e-9 && abs(s.end - Double(s.endSample) / Double(rate)) < 1e-9, sourceLocation: sourceLocation
+        )
         #expect(s.duration <= maximum + 1e-9, "\(s.duration) s > \(maximum) s", sourceLocation: sourceLocation)
         previous = s.endSample
     }

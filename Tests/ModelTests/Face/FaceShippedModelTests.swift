@@ -53,7 +53,11 @@ struct FaceShippedModelTests {
     }
 
     @Test(.enabled(if: ShippedFaceModel.present && ShippedFaceModel.validation != nil,
-                   "shared/data/fer2013 or Models/face-emotion.safetensors not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the calibration reproduction"))
+            """
+            shared/data/fer2013 or Models/face-emotion.safetensors not found \
+            (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the calibration reproduction
+            """
+        ))
     func calibrationReproducesTheModelCard() throws {
         let model = try FaceClassifier(contentsOf: ShippedFaceModel.file)
         let data = try FaceTensors.load(try #require(ShippedFaceModel.validation), labels: try LabelSet(names: model.labels))
@@ -74,7 +78,11 @@ struct FaceShippedModelTests {
     }
 
     @Test(.enabled(if: ShippedFaceModel.present && ShippedFaceModel.validation != nil,
-                   "shared/data/fer2013 or Models/face-emotion.safetensors not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the model-card reproduction"))
+            """
+            shared/data/fer2013 or Models/face-emotion.safetensors not found \
+            (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the model-card reproduction
+            """
+        ))
     func validationReproducesTheModelCard() throws {
         let model = try FaceClassifier(contentsOf: ShippedFaceModel.file)
         let data = try FaceTensors.load(try #require(ShippedFaceModel.validation), labels: try LabelSet(names: model.labels))

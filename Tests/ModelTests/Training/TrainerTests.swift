@@ -26,7 +26,7 @@ struct Blobs: BatchSource, @unchecked Sendable {
         var order = Array(0..<count)
         if shuffle {
             // A fixed permutation per epoch, independent of libtorch's generator.
-            order.sort { ($0 &* 2654435761 &+ epoch &* 40503) % 1009 < ($1 &* 2654435761 &+ epoch &* 40503) % 1009 }
+            order.sort { ($0 &* 2_654_435_761 &+ epoch &* 40_503) % 1009 < ($1 &* 2_654_435_761 &+ epoch &* 40_503) % 1009 }
         }
         var start = 0
         return AnyIterator {

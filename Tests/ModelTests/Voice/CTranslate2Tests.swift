@@ -169,7 +169,9 @@ struct CT2Writer {
                 let n = try model.integer("encoder/num_heads")
                 Issue.record("dtype \(dtype) bytes \(bytes): accepted as \(String(describing: n))")
             } catch let e as TensorFileError {
-                #expect(e.description.hasPrefix("/models/ct2/model.bin: ") && e.description.contains("encoder/num_heads") && e.description.contains("not an integer"))
+                #expect(
+                    e.description.hasPrefix("/models/ct2/model.bin: ") && e.description.contains("encoder/num_heads")
+                        && e.description.contains("not an integer"))
             }
         }
     }

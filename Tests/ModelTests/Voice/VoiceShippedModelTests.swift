@@ -84,7 +84,11 @@ struct VoiceShippedModelTests {
     }
 
     @Test(.enabled(if: ShippedVoiceModel.present && ShippedVoiceModel.ravdess != nil,
-                   "shared/data/ravdess or Models/voice-emotion.safetensors not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the model-card reproduction"))
+            """
+            shared/data/ravdess or Models/voice-emotion.safetensors not found \
+            (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the model-card reproduction
+            """
+        ))
     func heldOutRAVDESSActorsReproduceTheModelCard() throws {
         let model = try VoiceEmotionModel(contentsOf: ShippedVoiceModel.file)
         let clips = try VoiceEvaluation.clips([DatasetSpec(kind: .ravdess, path: try #require(ShippedVoiceModel.ravdess))],
@@ -101,7 +105,11 @@ struct VoiceShippedModelTests {
     /// 1,199 clips: several minutes in a debug build on 2 cores, so it runs only when asked
     /// (`TAKESENSE_SLOW_TESTS=1`), keeping the suite's time in CI.
     @Test(.enabled(if: ShippedVoiceModel.present && ShippedVoiceModel.tess != nil,
-                   "shared/data/tess or Models/voice-emotion.safetensors not found (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the model-card reproduction"),
+            """
+            shared/data/tess or Models/voice-emotion.safetensors not found \
+            (set TAKESENSE_SHARED_DATA to the shared/data folder); skipping the model-card reproduction
+            """
+        ),
           .enabled(if: ProcessInfo.processInfo.environment["TAKESENSE_SLOW_TESTS"] == "1",
                    "the TESS OAF reproduction (1,199 clips) runs with TAKESENSE_SLOW_TESTS=1"))
     func heldOutTESSSpeakerReproducesTheModelCard() throws {

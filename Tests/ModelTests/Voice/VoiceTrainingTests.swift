@@ -211,8 +211,14 @@ struct VoiceTrainingTests {
             SpeechSample(path: "/x/\(corpus)/\(speaker)/\(UUID().uuidString).wav", label: .angry, corpus: corpus, speaker: speaker)
         }
         let samples = (1...20).flatMap { n in (0..<3).map { _ in sample(n < 10 ? "0\(n)" : "\(n)") } } + [sample("1001", .cremad)]
-        #expect(try VoiceEvaluation.parseSpeakers("19, 20", in: samples) == [SpeakerRef(corpus: .ravdess, speaker: "19"), SpeakerRef(corpus: .ravdess, speaker: "20")])
-        #expect(try VoiceEvaluation.parseSpeakers("cremad:1001,7", in: samples) == [SpeakerRef(corpus: .cremad, speaker: "1001"), SpeakerRef(corpus: .ravdess, speaker: "07")])
+        #expect(
+            try VoiceEvaluation.parseSpeakers("19, 20", in: samples) == [
+                SpeakerRef(corpus: .ravdess, speaker: "19"), SpeakerRef(corpus: .ravdess, speaker: "20"),
+            ])
+        #expect(
+            try VoiceEvaluation.parseSpeakers("cremad:1001,7", in: samples) == [
+                SpeakerRef(corpus: .cremad, speaker: "1001"), SpeakerRef(corpus: .ravdess, speaker: "07"),
+            ])
         #expect(throws: TorchError.self) { try VoiceEvaluation.parseSpeakers("23", in: samples) }
         let split = try VoiceEvaluation.split(samples, test: "19,20", validation: "17,18", seed: 1)
         #expect(split.testSpeakers == [SpeakerRef(corpus: .ravdess, speaker: "19"), SpeakerRef(corpus: .ravdess, speaker: "20")])
