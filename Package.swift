@@ -47,8 +47,8 @@ let package = Package(
             name: "CTorch",
             cxxSettings: [.unsafeFlags(torchIncludes + ["-Wno-deprecated-declarations"])],
             linkerSettings: [
-                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"), .unsafeFlags(torchLinkerFlags),
-            ]
+                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
+            ] + (torchLinkerFlags.isEmpty ? [] : [.unsafeFlags(torchLinkerFlags)])
         ),
         // Weight files in pure Swift, bounds-checked: safetensors (read/write), PyTorch .pth zips, CTranslate2 model.bin.
         .target(name: "TensorFiles"),
