@@ -11,7 +11,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "FaceTraining", "VoiceTraining", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation", "TakeSenseBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,10 +45,15 @@ let package = Package(
         .target(name: "Stats"),
         // Corpus layouts (FER2013 CSV/folders, CK+, RAVDESS, CREMA-D, TESS, SAVEE), label sets, split presets.
         .target(name: "Datasets"),
-        .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Training", "Stats"]),
-        .target(name: "VoiceEmotion", dependencies: ["Torch", "Media", "Datasets", "Training", "Stats"]),
+        .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Stats"]),
+        .target(name: "VoiceEmotion", dependencies: ["Torch", "Media", "Datasets", "Stats"]),
         // Training loop, checkpoints, curves, evaluation reports: shared by face and voice.
         .target(name: "Training", dependencies: ["Torch", "Stats"]),
+        // Face recipes as Codable values (cpu, crop, study), batches, the training run, evaluation.
+        .target(name: "FaceTraining", dependencies: ["FaceEmotion", "Training", "Torch", "Datasets"]),
+        // Voice recipes as Codable values (efficient, study, statistics), feature caches, batches, the training
+        // run, evaluation, cross-validation and calibration of statistics heads.
+        .target(name: "VoiceTraining", dependencies: ["VoiceEmotion", "Training", "Torch", "Datasets", "Media", "Stats"]),
         // C++17 shim: an extern "C" API over OpenCV's Haar cascade and area resize (Debian's libopencv-dev).
         .target(
             name: "COpenCV",
@@ -68,11 +73,17 @@ let package = Package(
         .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets", "Reports"]),
         // Runs the face and voice models over a take (two threads) and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Torch"]),
+        // The benchmarks of BENCHMARKS.md (`takesense bench ...`): Codable results rendered as Markdown tables,
+        // the ffmpeg CLI and Python references, and the synthetic frames and takes they run on.
+        .target(name: "TakeSenseBench", dependencies: [
+            "Torch", "Media", "Faces", "FaceEmotion", "VoiceEmotion", "Datasets", "Director", "Reports", "SceneAnalysis", "Correlation", "Stats",
+        ]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
                 "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
+                "FaceTraining", "VoiceTraining", "TakeSenseBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,15 +93,15 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion", "Training"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelTests", dependencies: ["Torch", "FaceEmotion", "VoiceEmotion", "Training", "FaceTraining", "VoiceTraining"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DirectorTests", dependencies: ["Director"]),
         .testTarget(name: "VADTests", dependencies: ["VoiceEmotion", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director"]),
         // Runs the `takesense` executable that `swift build --build-tests` builds beside it (exit status, outputs, files).
         .testTarget(name: "CLITests"),
-        .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media"]),
+        .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "TakeSenseBench"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseBench"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,3 +1,4 @@
+import VoiceEmotion
 import Datasets
 import Foundation
 import Torch

@@ -1,3 +1,4 @@
+import FaceEmotion
 import Foundation
 import Torch
 import Training

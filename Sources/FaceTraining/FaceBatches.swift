@@ -1,3 +1,4 @@
+import FaceEmotion
 import Datasets
 import Foundation
 import Torch

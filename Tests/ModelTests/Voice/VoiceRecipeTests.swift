@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+import Training
+import VoiceEmotion
+import VoiceTraining
+
+/// Voice recipes as values: the presets keep the settings `train voice` always used, and round-trip as
+/// the JSON a trained model records under `takesense.recipe`.
+struct VoiceRecipeTests {
+    @Test func presetsKeepTheirSettingsAndRoundTripThroughJSON() throws {
+        let efficient = try VoiceRecipe.preset("efficient"), study = try VoiceRecipe.preset("study")
+        let statistics = try VoiceRecipe.preset("statistics")
+        #expect(efficient.trainableBlocks == 2 && efficient.augmentCopies == 6 && efficient.training.optimizer == .adamw)
+        #expect(efficient.training.learningRate == 2e-4 && efficient.training.epochs == 24 && efficient.training.warmupEpochs == 1)
+        #expect(study.trainableBlocks == 1 && study.augmentCopies == 0 && study.training.optimizer == .adam)
+        #expect(study.training.earlyStoppingPatience == 20 && study.training.learningRate == 1e-5)
+        #expect(efficient.statistics == nil && statistics.statistics == StatisticsHeadRecipe())
+        for recipe in [efficient, study, statistics] {
+            #expect(try JSONDecoder().decode(VoiceRecipe.self, from: Data(try recipe.json().utf8)) == recipe)
+        }
+        #expect(throws: RecipeError.self) { try VoiceRecipe.preset("fast") }
+    }
+}
