@@ -1,5 +1,5 @@
-import FaceEmotion
 import Datasets
+import FaceEmotion
 import Foundation
 import Torch
 import Training

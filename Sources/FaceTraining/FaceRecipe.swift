@@ -7,6 +7,23 @@ import Training
 /// `takesense train face --recipe cpu|crop|study` start from, overridden option by option, and recorded
 /// as JSON in the trained model's metadata (`takesense.recipe`) so a model file says how it was made.
 public struct FaceRecipe: Codable, Sendable, Equatable {
+    /// The presets and their settings in words (the `takesense train face` help).
+    public static let about = """
+    Recipes: 'cpu' (default) trains a VGG-style network on 48x48 grayscale faces with strong augmentation, \
+    AdamW, a cosine schedule and label smoothing, sized to finish within about 90 minutes on two CPU cores. \
+    'study' reproduces the MSc study: ResNet34 at 224 px (grayscale replicated to 3 channels, normalised with \
+    mean 0.485, std 0.229), Adam lr 1e-5, batch 128, cross-entropy, random horizontal and vertical flips, \
+    early stopping on validation loss with patience 20, the first N layers frozen (--freeze-first, default 57), \
+    from an ImageNet checkpoint given with --init.
+    'crop' (after Khaireddin & Chen 2021) trains on random 40-44 px windows of the 48 px face resampled to 40 px \
+    (with flips, rotation ±10°, brightness/contrast, random erasing), SGD with Nesterov momentum 0.9, lr 0.01, \
+    weight decay 5e-4, a long cosine schedule with warm-up, label smoothing 0.1, and saves models that average \
+    ten crops (centre, four corners, each mirrored) at inference; training evaluation uses centre + mirror. \
+    --precision bf16 runs the forward pass under bfloat16 autocast (fp32 master weights), --channels-last lays \
+    activations and weights out NHWC (oneDNN's fast bf16 convolutions).
+    Without --validation, the data is split 80/20 at random with --seed (the study's FER2013-selected protocol).
+    """
+
     /// The preset this recipe started from.
     public var name: String
     /// Architecture name (`resnet34`, `vgg13_bn`, `fernet-32`, ...), as `FaceArchitecture(name:)` reads it.

@@ -7,6 +7,13 @@ import VoiceEmotion
 /// timed in alternating rounds against the same work in Debian's python3-torch (Scripts/bench_engine.py);
 /// the table keeps each side's best round, so noise from other work on the machine hits both alike.
 public struct EngineBenchmark {
+    /// What the benchmark measures and how (the `takesense bench` help).
+    public static let about = """
+    Each row is timed in alternating rounds (Swift, then the same work in Debian's python3-torch), \
+    each round the median of at least 5 runs; the table keeps each side's best round, so noise from \
+    other work on the machine hits both sides alike.
+    """
+
     /// Python with python3-torch, and the reference script; nil = Swift timings only.
     public var python: String? = "/usr/bin/python3"
     public var script = "Scripts/bench_engine.py"

@@ -9,6 +9,15 @@ import Torch
 /// strictness settings so that recall can be compared at equal false positives; times are medians per
 /// frame (gray input, shrinking included), the two detectors alternating.
 public struct FaceDetectionBenchmark {
+    /// What the benchmark measures and how (the `takesense bench` help).
+    public static let about = """
+    Face frames hold 1-3 FER2013 validation faces (sides 12-50% of the frame height, random positions, \
+    plain/noisy/gradient/clutter backgrounds); empty frames have the same backgrounds and no face. A detection \
+    finds a face when their IoU is at least 0.3 (one to one). Each detector runs at several strictness \
+    settings (Haar minNeighbors, MTCNN O-Net threshold) so that recall can be compared at equal false \
+    positives. Times are medians per frame (gray input, shrinking included), the two detectors alternating.
+    """
+
     /// The FER2013 image folders (ROOT/validation/<class>/*.jpg).
     public var fer2013: String
     public var mtcnnWeights: URL

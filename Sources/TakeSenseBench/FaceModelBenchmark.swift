@@ -5,6 +5,14 @@ import Torch
 /// `takesense bench face-model`: faces per second of a face-emotion model at batch 1 and 32 against the
 /// study's ResNet34 at 224 px (random weights: speed does not depend on them), in the same run.
 public struct FaceModelBenchmark {
+    /// What the benchmark measures and how (the `takesense bench` help).
+    public static let about = """
+    Times `FaceClassifier.probabilities` (preprocessing, network, softmax; flip averaging as the model is \
+    configured) on random 48x48 gray crops, median of repeated runs after warm-up (as `bench engine`). The \
+    reference, in the same run, is the study's architecture: ResNet34 on 224 px crops replicated to three \
+    channels (random weights: speed does not depend on them), without flip averaging.
+    """
+
     public var model: FaceClassifier
     /// How the model is named in the table.
     public var name: String

@@ -8,6 +8,16 @@ import Media
 /// reset before each run). The generated take is a face picture moving over testsrc2 with periods of
 /// 30 s and 20 s, so the long take (the 60 s one repeated, stream-copied) moves continuously too.
 public struct MediaBenchmark {
+    /// What the benchmark measures and how (the `takesense bench` help).
+    public static let about = """
+    Generates (unless --take is given) a 60 s 1920x1080 25 fps H.264 take with the ffmpeg CLI: a FER2013 face \
+    (360 px) moving over testsrc2 with periods of 30 s and 20 s, so that the long take (the 60 s one repeated) \
+    moves continuously too. Rounds alternate `ffmpeg -i take -f null -` and TakeSense's face pipeline \
+    (VideoReader sampling by timestamp, the default detector, tracking, 48x48 gray crops of every face); the best \
+    round of each is kept. Peak resident memory is TakeSense's own (VmHWM, reset before each run). With \
+    --long-minutes N a take N minutes long (the 60 s one repeated, stream-copied) is run once each way.
+    """
+
     public var detector: any FaceDetecting
     /// How the detector is named in the machine line (kind and detection size).
     public var detectorDescription: String

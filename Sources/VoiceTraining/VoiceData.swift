@@ -1,9 +1,9 @@
-import VoiceEmotion
 import Datasets
 import Foundation
 import Media
 import Torch
 import Training
+import VoiceEmotion
 
 /// Decoded speech clips with their class indices: what voice training and evaluation read.
 public struct VoiceClips: Sendable {

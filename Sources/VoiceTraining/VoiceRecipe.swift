@@ -6,6 +6,22 @@ import VoiceEmotion
 /// `takesense train voice --recipe efficient|study|statistics` start from, overridden option by option,
 /// and recorded as JSON in the trained model's metadata (`takesense.recipe`).
 public struct VoiceRecipe: Codable, Sendable, Equatable {
+    /// The presets and their settings in words (the `takesense train voice` help).
+    public static let about = """
+    The encoder starts from --init (e.g. Whisper tiny.en imported with `takesense models import-whisper`). \
+    Blocks below the trainable ones are frozen: their outputs are computed once per clip (and per augmented \
+    copy) and cached in memory, so each epoch runs only the trainable blocks and the head.
+    Recipes: 'efficient' (default) trains the last --trainable-blocks (2) blocks, the final layer norm and the \
+    head on true-length clips with --augment-copies (6) augmented copies of every training clip (noise, gain, \
+    shift, speed, pitch, reverb), AdamW lr 2e-4 with warm-up and cosine decay, label smoothing 0.1, and keeps the \
+    epoch with the lowest validation loss. 'study' reproduces the MSc study: everything frozen but the last block \
+    and the head, Adam lr 1e-5, early stopping on validation loss with patience 20, no augmentation \
+    (add --pad-30s for its zero-padding of every clip to 30 s).
+    Split: --test-speakers are never trained on nor used for selection; validation is --val-speakers, or \
+    10% of the remaining speakers per corpus. Without either, the study's split (10% of speakers for test, 20% of \
+    the rest at random for validation).
+    """
+
     /// The preset this recipe started from.
     public var name: String
     /// `whisper-tiny`, `whisper-base` or `whisper-small` (checked against the initial encoder's sizes).

@@ -7,15 +7,7 @@ struct AnalyzeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "takesense analyze end to end on a 60 s 1080p25 take with a face and speech (H.264, HEVC, ProRes, DNxHR), vs `ffmpeg -i take -f null -`.",
-        discussion: """
-        Generates (unless --take is given) a 60 s 1920x1080 25 fps H.264 take with AAC sound with the ffmpeg CLI: a \
-        FER2013 face (360 px) moving over testsrc2 (as `bench media`) and 16 RAVDESS utterances of actor 20 back to \
-        back (about 60 s of speech with pauses), and transcodes it to HEVC, ProRes 422 and DNxHR SQ (--codecs). For each \
-        codec, rounds run ffmpeg's full decode (video and audio), `ffmpeg -skip_frame noref` (the decoder's own \
-        non-reference skipping), TakeSense's analysis with default settings (decoding only what the face pass needs) and \
-        with --decode all, in rotating order (models loaded once, before timing); the best round of each is kept. Peak resident memory is TakeSense's own (VmHWM, reset before each \
-        run, models included). With --long-minutes N a take N minutes long (the 60 s one repeated) runs once each way.
-        """
+        discussion: AnalyzeBenchmark.about
     )
 
     @OptionGroup var engine: EngineOptions

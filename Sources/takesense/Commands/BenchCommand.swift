@@ -14,11 +14,7 @@ struct EngineBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "ResNet34, a Whisper-tiny-shaped encoder and a CNN training step, against python3-torch.",
-        discussion: """
-        Each row is timed in alternating rounds (Swift, then the same work in Debian's python3-torch), \
-        each round the median of at least 5 runs; the table keeps each side's best round, so noise from \
-        other work on the machine hits both sides alike.
-        """
+        discussion: EngineBenchmark.about
     )
 
     @OptionGroup var engine: EngineOptions

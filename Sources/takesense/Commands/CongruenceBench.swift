@@ -7,21 +7,7 @@ struct CongruenceBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "congruence",
         abstract: "Congruent and incongruent takes built from real faces and real voices: calibrates and evaluates the verdict.",
-        discussion: """
-        Generates take-like clips (640x360 25 fps, H.264 at CRF 24-32 + AAC, ffmpeg CLI): a real utterance of one of \
-        the five emotions FER2013 and the speech corpora share (angry, fear, happy, neutral, sad) over a moving face \
-        made of three FER2013 validation pictures (three people) of one emotion shown in turn, with head sway and \
-        roll, drift, a slow camera push-in and changing light (MovingFaceTake). Every utterance gives one congruent \
-        take (faces of its own emotion) and one incongruent take (faces of another emotion, chosen with --seed). \
-        Two speaker- and face-disjoint halves, from speakers the shipped voice model never trains on: calibration = \
-        RAVDESS actors --calibration-actors; evaluation = RAVDESS actors --evaluation-actors + --tess-words words per \
-        emotion of TESS speaker --tess-speaker; their faces come from disjoint halves of FER2013 validation/. \
-        Every take is analysed with the default models (analyses.json is reused when it lists the same takes, and \
-        re-judged by the current code). On the calibration half only: the candidates for the congruence \
-        probability are compared by ROC AUC, the logistic weights are fit, and retake_below, keep_above and \
-        span_below are chosen; the evaluation half reports balanced accuracy, ROC AUC and the accuracy-coverage \
-        curve, scored by SceneEvaluation. Writes manifest.csv, analyses.json and results.json into --work-dir.
-        """
+        discussion: CongruenceBenchmark.about
     )
 
     @Option(help: "FER2013 image folders (default: ../shared/data/fer2013).") var fer: String?

@@ -11,21 +11,7 @@ struct TrainFace: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "face",
         abstract: "Train a face-emotion classifier on FER2013 (image folders or the Kaggle CSV).",
-        discussion: """
-        Recipes: 'cpu' (default) trains a VGG-style network on 48x48 grayscale faces with strong augmentation, \
-        AdamW, a cosine schedule and label smoothing, sized to finish within about 90 minutes on two CPU cores. \
-        'study' reproduces the MSc study: ResNet34 at 224 px (grayscale replicated to 3 channels, normalised with \
-        mean 0.485, std 0.229), Adam lr 1e-5, batch 128, cross-entropy, random horizontal and vertical flips, \
-        early stopping on validation loss with patience 20, the first N layers frozen (--freeze-first, default 57), \
-        from an ImageNet checkpoint given with --init.
-        'crop' (after Khaireddin & Chen 2021) trains on random 40-44 px windows of the 48 px face resampled to 40 px \
-        (with flips, rotation ±10°, brightness/contrast, random erasing), SGD with Nesterov momentum 0.9, lr 0.01, \
-        weight decay 5e-4, a long cosine schedule with warm-up, label smoothing 0.1, and saves models that average \
-        ten crops (centre, four corners, each mirrored) at inference; training evaluation uses centre + mirror. \
-        --precision bf16 runs the forward pass under bfloat16 autocast (fp32 master weights), --channels-last lays \
-        activations and weights out NHWC (oneDNN's fast bf16 convolutions).
-        Without --validation, the data is split 80/20 at random with --seed (the study's FER2013-selected protocol).
-        """
+        discussion: FaceRecipe.about
     )
 
     @Option(help: "Training data: an image-folder tree (ROOT/<class>/*.jpg) or a FER2013 CSV.") var data: String
@@ -132,13 +118,7 @@ struct EvaluateFace: ParsableCommand {
         if let confusionSvg { try report.confusionSVG.write(toFile: confusionSvg, atomically: true, encoding: .utf8) }
         if robustness {
             print("")
-            print("| input | accuracy | macro-F1 | accuracy change |")
-            print("|---|---:|---:|---:|")
-            print(String(format: "| as stored (8-bit JPEG from FER2013) | %.4f | %.4f | — |", report.accuracy, report.macro_f1))
-            for d in FaceDegradation.standardSet {
-                let r = try FaceEvaluation.evaluate(members, data, degradation: d)
-                print(String(format: "| %@ | %.4f | %.4f | %+.4f |", d.description, r.accuracy, r.macro_f1, r.accuracy - report.accuracy))
-            }
+            print(try FaceEvaluation.robustnessTable(members, data, baseline: report))
         }
     }
 }
@@ -156,14 +136,7 @@ struct CalibrateFace: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "face",
         abstract: "Temperature-scale a face-emotion model on labelled faces; store the temperature and confusion matrix in a copy.",
-        discussion: """
-        The model's test-time-averaged logits on --data are divided by one temperature fitted by minimising \
-        the negative log-likelihood. Reported figures are 2-fold cross-fitted (stratified halves from --seed: \
-        each half is scored with the temperature fitted on the other), before and after; the temperature \
-        written to --output is then fitted on all of --data, with the confusion matrix (rows: truth, \
-        columns: prediction, in the model's label order), as metadata takesense.calibration.temperature, \
-        .confusion and .fit_on. The weights are copied unchanged (same float type).
-        """
+        discussion: FaceCalibration.about
     )
 
     @Option(help: "Model file (default: the bundled model).") var model: String?
@@ -184,28 +157,10 @@ struct CalibrateFace: ParsableCommand {
             return v
         }
         let faces = try FaceTensors.load(data, labels: try LabelSet(names: classifier.labels), side: 48, usage: usageFilter)
-        classifier.temperature = 1
-        classifier.confusion = nil
-        // Fit first (the description quotes the cross-fitted figures), then record what it was fit on.
-        let r = try FaceCalibration.calibrate(classifier, on: faces, description: "", seed: seed)
-        classifier.calibrationFitOn = fitOn.map { "\($0); " } ?? ""
-        classifier.calibrationFitOn! += String(
-            format: "%@: %d faces, %@ test-time averaging; temperature fit on all of them; 2-fold cross-fitted (seed %d) ECE %.4f -> %.4f, NLL %.4f -> %.4f",
-            data, faces.count, classifier.testTimeAugmentation.rawValue, Int(seed), r.eceBefore, r.eceAfter, r.nllBefore, r.nllAfter)
-        // Same float type as the source (a float16 shipped file stays float16); the source's other
-        // metadata (epoch, recipe, training data) is kept.
-        let stored = try Checkpoint.loadSafetensors(source).values.map(\.dtype)
-        let floatType: DType? = stored.contains(.float16) ? .float16 : stored.contains(.bfloat16) ? .bfloat16 : nil
-        let own = classifier.metadata
-        let kept = try Checkpoint.safetensorsMetadata(source).filter { own[$0.key] == nil && !$0.key.hasPrefix("takesense.calibration.") }
-        try classifier.save(to: URL(fileURLWithPath: output), floatType: floatType, extra: kept)
+        let r = try FaceCalibration.writeCalibratedCopy(classifier, source: source, faces: faces, data: data, fitOn: fitOn, seed: seed,
+                                                        to: URL(fileURLWithPath: output))
         print(String(format: "%d faces, accuracy %.4f, test-time augmentation %@", r.samples, r.accuracy, classifier.testTimeAugmentation.rawValue))
-        print("| | ECE (15 bins) | NLL |")
-        print("|---|---:|---:|")
-        print(String(format: "| before (temperature 1) | %.4f | %.4f |", r.eceBefore, r.nllBefore))
-        print(String(format: "| after, 2-fold cross-fitted (half temperatures %@) | %.4f | %.4f |",
-                     r.foldTemperatures.map { String(format: "%.4f", $0) }.joined(separator: ", "), r.eceAfter, r.nllAfter))
-        print(String(format: "| after, in-sample (temperature %.4f, stored) | %.4f | %.4f |", r.temperature, r.eceInSample, r.nllInSample))
+        print(r.table)
         print("wrote \(output) (temperature \(r.temperature))")
         if let json { try writeJSON(r, to: URL(fileURLWithPath: json)) }
     }

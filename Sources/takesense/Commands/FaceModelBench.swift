@@ -8,12 +8,7 @@ struct FaceModelBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "face-model",
         abstract: "Faces per second of the face-emotion model at batch 1 and 32, against the study's ResNet34 at 224 px.",
-        discussion: """
-        Times `FaceClassifier.probabilities` (preprocessing, network, softmax; flip averaging as the model is \
-        configured) on random 48x48 gray crops, median of repeated runs after warm-up (as `bench engine`). The \
-        reference, in the same run, is the study's architecture: ResNet34 on 224 px crops replicated to three \
-        channels (random weights: speed does not depend on them), without flip averaging.
-        """
+        discussion: FaceModelBenchmark.about
     )
 
     @Option(help: "Face-emotion model (default: the bundled one).") var model: String?

@@ -9,13 +9,7 @@ struct FacesBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faces",
         abstract: "Haar cascade vs MTCNN on FER2013 faces composed into frames: recall, false positives, speed.",
-        discussion: """
-        Face frames hold 1-3 FER2013 validation faces (sides 12-50% of the frame height, random positions, \
-        plain/noisy/gradient/clutter backgrounds); empty frames have the same backgrounds and no face. A detection \
-        finds a face when their IoU is at least 0.3 (one to one). Each detector runs at several strictness \
-        settings (Haar minNeighbors, MTCNN O-Net threshold) so that recall can be compared at equal false \
-        positives. Times are medians per frame (gray input, shrinking included), the two detectors alternating.
-        """
+        discussion: FaceDetectionBenchmark.about
     )
 
     @OptionGroup var engine: EngineOptions
@@ -52,14 +46,7 @@ struct MediaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "media",
         abstract: "Face pipeline on a 1080p25 H.264 take (5 fps sampling, detection, tracking, crops) vs ffmpeg's full decode.",
-        discussion: """
-        Generates (unless --take is given) a 60 s 1920x1080 25 fps H.264 take with the ffmpeg CLI: a FER2013 face \
-        (360 px) moving over testsrc2 with periods of 30 s and 20 s, so that the long take (the 60 s one repeated) \
-        moves continuously too. Rounds alternate `ffmpeg -i take -f null -` and TakeSense's face pipeline \
-        (VideoReader sampling by timestamp, the default detector, tracking, 48x48 gray crops of every face); the best \
-        round of each is kept. Peak resident memory is TakeSense's own (VmHWM, reset before each run). With \
-        --long-minutes N a take N minutes long (the 60 s one repeated, stream-copied) is run once each way.
-        """
+        discussion: MediaBenchmark.about
     )
 
     @OptionGroup var engine: EngineOptions

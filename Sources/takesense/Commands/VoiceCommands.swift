@@ -11,20 +11,7 @@ struct TrainVoice: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voice",
         abstract: "Fine-tune a Whisper encoder into a speech-emotion classifier (RAVDESS, CREMA-D, TESS, SAVEE).",
-        discussion: """
-        The encoder starts from --init (e.g. Whisper tiny.en imported with `takesense models import-whisper`). \
-        Blocks below the trainable ones are frozen: their outputs are computed once per clip (and per augmented \
-        copy) and cached in memory, so each epoch runs only the trainable blocks and the head.
-        Recipes: 'efficient' (default) trains the last --trainable-blocks (2) blocks, the final layer norm and the \
-        head on true-length clips with --augment-copies (6) augmented copies of every training clip (noise, gain, \
-        shift, speed, pitch, reverb), AdamW lr 2e-4 with warm-up and cosine decay, label smoothing 0.1, and keeps the \
-        epoch with the lowest validation loss. 'study' reproduces the MSc study: everything frozen but the last block \
-        and the head, Adam lr 1e-5, early stopping on validation loss with patience 20, no augmentation \
-        (add --pad-30s for its zero-padding of every clip to 30 s).
-        Split: --test-speakers are never trained on nor used for selection; validation is --val-speakers, or \
-        10% of the remaining speakers per corpus. Without either, the study's split (10% of speakers for test, 20% of \
-        the rest at random for validation).
-        """
+        discussion: VoiceRecipe.about
     )
 
     @Option(name: .customLong("data"), help: "A corpus as name=DIR (ravdess, cremad, tess, savee); repeatable.")
@@ -108,18 +95,7 @@ struct EvaluateVoice: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voice",
         abstract: "Evaluate a voice-emotion model on speech corpora (RAVDESS, CREMA-D, TESS, SAVEE).",
-        discussion: """
-        Clips whose emotion is outside the model's label set (RAVDESS calm and surprised for the six classes) are \
-        skipped and counted. --pad-30s zero-pads every clip to 30 s before the encoder, as the study did \
-        (the default runs each clip at its true length). The report ends with the expected calibration error \
-        (15 bins) and the negative log-likelihood of the model's (temperature-scaled) probabilities.
-        --cv K instead cross-validates a statistics-head recipe on the frozen encoder --init: the speakers of the \
-        first corpus (RAVDESS) are dealt into K folds (males and females round-robin: K = 10 on actors 01-20 gives \
-        one of each per fold), the other corpora (TESS) join every fold's training set; it prints and writes \
-        (--json) mean ± sd over folds of accuracy and macro-F1, per-class F1, the summed confusion, the \
-        out-of-fold logits and a temperature fitted on them; --cross-corpus adds RAVDESS→TESS, TESS→RAVDESS and \
-        each TESS speaker left out. The encoder's statistics are cached per corpus in --cache.
-        """
+        discussion: VoiceCrossValidation.about
     )
 
     @Option(name: .customLong("data"), help: "A corpus as name=DIR (ravdess, cremad, tess, savee); repeatable.")
@@ -174,19 +150,7 @@ extension EvaluateVoice {
         let recipe = statistics.recipe
         log("cross-validation, \(k) folds: \(recipe.summary)")
         let result = try VoiceCrossValidation.run(encoderCheckpoint: encoder, table: table, recipe: recipe, k: k, crossCorpus: crossCorpus, log: log)
-        print(String(format: "%d-fold speaker-independent CV on %@ (%d clips%@): accuracy %.4f ± %.4f, macro-F1 %.4f ± %.4f (mean ± sd over folds); pooled %.4f / %.4f",
-                     k, result.cv_corpus, result.oof_targets.count,
-                     result.extra_training.isEmpty ? "" : "; always trained on " + result.extra_training.joined(separator: ","),
-                     result.accuracy.mean, result.accuracy.sd, result.macro_f1.mean, result.macro_f1.sd,
-                     result.pooled_accuracy, result.pooled_macro_f1))
-        print("per-class F1: " + result.labels.map { String(format: "%@ %.3f", $0, result.per_class_f1[$0] ?? 0) }.joined(separator: ", "))
-        for t in result.cross_corpus {
-            print(String(format: "%@ (%d clips): accuracy %.4f, macro-F1 %.4f", t.name, t.clips, t.accuracy, t.macro_f1))
-        }
-        if let c = result.calibration {
-            print(String(format: "calibration: temperature %.4f; ECE (15 bins) %.4f → %.4f, NLL %.4f → %.4f (after: cross-fitted between halves of the folds; in-sample %.4f / %.4f)",
-                         c.temperature, c.eceBefore, c.eceAfter, c.nllBefore, c.nllAfter, c.eceAfterInSample, c.nllAfterInSample))
-        }
+        print(result.summary(k: k))
         print(String(format: "%.1f s", result.seconds))
         if let json { try writeJSON(result, to: URL(fileURLWithPath: json)) }
     }
