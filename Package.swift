@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "TakeSenseBench"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TakeSenseBenchTests", dependencies: ["TakeSenseBench"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseBench"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

@@ -72,6 +72,7 @@ public struct FaceTrainingRun {
             let x = channelsLast ? try batch.inputs.contiguous(channelsLast: true) : batch.inputs
             return try Torch.withOptionalAutocast(autocast) { try network(x) }.to(.float32)
         }
+        trainer.log = log
         let selection = recipe.selectionTestTimeAugmentation
         trainer.evalForward = { try classifier.logits($0.inputs, tta: selection) }
         trainer.modelMetadata = classifier.metadata.merging([

@@ -113,6 +113,7 @@ public struct VoiceTrainingRun {
             return try classifier.logits(hidden: batch.inputs, fromLayer: cacheLayer, validFrames: lengths)
         }
         let trainer = Trainer(model: classifier, config: config, directory: output, labels: labels, forward: forward)
+        trainer.log = log
         trainer.parameters = classifier.trainableParameters
         trainer.modelMetadata = classifier.metadata.merging([
             "recipe": recipe.name, "trained_on": corpora.map(\.description).joined(separator: " "),
