@@ -92,3 +92,25 @@ public struct VoiceRecipe: Codable, Sendable, Equatable {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }
+
+extension StatisticsHeadRecipe {
+    /// Every setting at once (what `--layer`, `--weighted-sum`, `--head-epochs` ... give on the command line).
+    public init(layer: Int, weightedLayerSum: Bool, poolStd: Bool, projectionSize: Int, dropout: Double, epochs: Int, learningRate: Double,
+                weightDecay: Double, labelSmoothing: Double, maxCopies: Int?, corpusBalanced: Bool, seed: UInt64) {
+        self.init()
+        self.layer = layer
+        self.weightedLayerSum = weightedLayerSum
+        self.poolStd = poolStd
+        self.projectionSize = projectionSize
+        self.dropout = dropout
+        self.epochs = epochs
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.labelSmoothing = labelSmoothing
+        // No augmented copies means the clean clips only.
+        augmented = (maxCopies ?? 1) > 0
+        self.maxCopies = maxCopies
+        self.corpusBalanced = corpusBalanced
+        self.seed = seed
+    }
+}

@@ -176,21 +176,9 @@ struct StatisticsRecipeOptions: ParsableArguments {
     @Option(help: "Seed of the cached augmented copies.") var augmentSeed: UInt64 = 42
 
     var recipe: StatisticsHeadRecipe {
-        var r = StatisticsHeadRecipe()
-        r.layer = layer
-        r.weightedLayerSum = weightedSum
-        r.poolStd = !meanOnly
-        r.projectionSize = projection
-        r.dropout = dropout
-        r.epochs = headEpochs
-        r.learningRate = headLr
-        r.weightDecay = weightDecay
-        r.labelSmoothing = labelSmoothing
-        r.augmented = (useCopies ?? 1) > 0
-        r.maxCopies = useCopies
-        r.corpusBalanced = !noCorpusBalance
-        r.seed = headSeed
-        return r
+        StatisticsHeadRecipe(layer: layer, weightedLayerSum: weightedSum, poolStd: !meanOnly, projectionSize: projection, dropout: dropout,
+                             epochs: headEpochs, learningRate: headLr, weightDecay: weightDecay, labelSmoothing: labelSmoothing,
+                             maxCopies: useCopies, corpusBalanced: !noCorpusBalance, seed: headSeed)
     }
 }
 

@@ -19,5 +19,11 @@ struct VoiceRecipeTests {
             #expect(try JSONDecoder().decode(VoiceRecipe.self, from: Data(try recipe.json().utf8)) == recipe)
         }
         #expect(throws: RecipeError.self) { try VoiceRecipe.preset("fast") }
+        // The command line's defaults (--layer 2, --projection 256, ... --head-seed 42) are the library's.
+        let options = StatisticsHeadRecipe(layer: 2, weightedLayerSum: false, poolStd: true, projectionSize: 256, dropout: 0.3, epochs: 40,
+                                           learningRate: 1e-3, weightDecay: 0.05, labelSmoothing: 0.1, maxCopies: nil, corpusBalanced: true, seed: 42)
+        #expect(options == StatisticsHeadRecipe())
+        #expect(!StatisticsHeadRecipe(layer: 2, weightedLayerSum: false, poolStd: true, projectionSize: 256, dropout: 0.3, epochs: 40,
+                                      learningRate: 1e-3, weightDecay: 0.05, labelSmoothing: 0.1, maxCopies: 0, corpusBalanced: true, seed: 42).augmented)
     }
 }
