@@ -28,8 +28,8 @@ let package = Package(
         .library(
             name: "TakeSenseKit",
             targets: [
-                "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Training", "Faces", "Director",
-                "Reports", "SceneAnalysis", "Correlation",
+                "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Training",
+                "FaceTraining", "VoiceTraining", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
             ]
         ),
     ],
@@ -66,15 +66,20 @@ let package = Package(
         .target(name: "Stats"),
         // Corpus layouts (FER2013 CSV/folders, CK+, RAVDESS, CREMA-D, TESS, SAVEE), label sets, split presets.
         .target(name: "Datasets"),
-        .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Training", "Stats"]),
+        .target(name: "FaceEmotion", dependencies: ["Torch", "Datasets", "Media", "Stats"]),
         // Where the speech is in a track: an energy voice-activity detector, plain signal processing (no models).
         .target(name: "VoiceActivity"),
-        .target(name: "VoiceEmotion", dependencies: ["Torch", "TensorFiles", "Media", "Datasets", "Training", "Stats"]),
+        .target(name: "VoiceEmotion", dependencies: ["Torch", "TensorFiles", "Media", "Datasets", "Stats"]),
         // Wav2Vec2, HuBERT and SEW-D with transformers' names: checkpoints TakeSense can load and test, not shipped
         // (not in the TakeSenseKit product; only tests build it).
         .target(name: "SpeechBackbones", dependencies: ["VoiceEmotion", "Torch"]),
         // Training loop, checkpoints, curves, evaluation reports: shared by face and voice.
         .target(name: "Training", dependencies: ["Torch", "Stats"]),
+        // Face recipes as Codable values (cpu, crop, study), batches, the training run, evaluation.
+        .target(name: "FaceTraining", dependencies: ["FaceEmotion", "Training", "Torch", "Datasets"]),
+        // Voice recipes as Codable values (efficient, study, statistics), feature caches, batches, the training
+        // run, evaluation, cross-validation and calibration of statistics heads.
+        .target(name: "VoiceTraining", dependencies: ["VoiceEmotion", "Training", "Torch", "Datasets", "Media", "Stats"]),
         // C++17 shim: an extern "C" API over OpenCV's Haar cascade and area resize (Debian's libopencv-dev).
         .target(
             name: "COpenCV",
@@ -97,11 +102,17 @@ let package = Package(
         .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets"]),
         // Runs the face and voice models over a take (two threads) and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Faces", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Media", "Torch"]),
+        // The benchmarks of BENCHMARKS.md (`takesense bench ...`): Codable results rendered as Markdown tables,
+        // the ffmpeg CLI and Python references, and the synthetic frames and takes they run on.
+        .target(name: "TakeSenseBench", dependencies: [
+            "Torch", "Media", "Faces", "FaceEmotion", "VoiceEmotion", "Datasets", "Director", "Reports", "SceneAnalysis", "Correlation", "Stats",
+        ]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
                 "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
+                "FaceTraining", "VoiceTraining", "TakeSenseBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,7 +125,11 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "TakeSenseTestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TakeSenseTestSupport"]),
         .testTarget(
-            name: "ModelTests", dependencies: ["Torch", "TensorFiles", "FaceEmotion", "VoiceEmotion", "SpeechBackbones", "Training", "TakeSenseTestSupport"],
+            name: "ModelTests",
+            dependencies: [
+                "Torch", "TensorFiles", "FaceEmotion", "VoiceEmotion", "SpeechBackbones", "Training", "FaceTraining", "VoiceTraining",
+                "TakeSenseTestSupport",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DirectorTests", dependencies: ["Director"]),
@@ -124,13 +139,14 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(
             name: "SceneAnalysisTests",
-            dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "TakeSenseTestSupport"]
+            dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "TakeSenseBench", "TakeSenseTestSupport"]
         ),
         .testTarget(
             name: "CorrelationTests", dependencies: ["Correlation", "Reports", "Director", "Datasets", "Stats", "TakeSenseTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TakeSenseBenchTests", dependencies: ["TakeSenseBench", "TakeSenseTestSupport"]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseBench", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -2,7 +2,6 @@ import Datasets
 import Foundation
 import Stats
 import Torch
-import Training
 
 /// Temperature scaling of a face model (Guo et al. 2017) with figures that cannot flatter: the
 /// temperature is fitted on one half of the labelled faces and ECE/NLL are measured on the other half

@@ -1,4 +1,5 @@
 import Foundation
+import TakeSenseBench
 import Testing
 
 @testable import Faces

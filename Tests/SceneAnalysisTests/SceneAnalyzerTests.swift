@@ -2,6 +2,7 @@ import Director
 import FaceEmotion
 import Faces
 import Foundation
+import TakeSenseBench
 import Media
 import Reports
 import SceneAnalysis

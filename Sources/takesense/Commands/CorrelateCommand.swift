@@ -81,7 +81,10 @@ struct CorrelateCommand: ParsableCommand {
             try protection.check("--save-analyses", directory: saveAnalyses,
                                  names: CorrelationInputs.savedNames(collected.videos.map(\.path)))
         } catch { throw Failure("\(error)") }
-        let analyses = try collected.resolve(engine: engine, saveTo: saveAnalyses)
+        let analyses = try collected.resolve(saveTo: saveAnalyses, log: correlateLog) {
+            try engine.apply()
+            return try AnalyzeRunner.analyzeForCorrelation($0)
+        }
         guard !analyses.isEmpty else { throw Failure("no takes to correlate") }
 
         let imposed = try classes.map { list -> [String] in
@@ -151,36 +154,9 @@ struct EvaluateScenes: ParsableCommand {
             try protection.check("--save-analyses", directory: saveAnalyses, names: CorrelationInputs.savedNames(scenes.map(\.path)))
         } catch { throw Failure("\(error)") }
 
-        // Analysis JSON files are read; everything else is analysed, in one batch.
-        var analyses = [TakeAnalysis?](repeating: nil, count: scenes.count)
-        var videos: [(index: Int, url: URL)] = []
-        for (i, scene) in scenes.enumerated() {
-            guard FileManager.default.fileExists(atPath: scene.path) else {
-                throw Failure("\(manifest):\(scene.line): \(scene.path): no such file")
-            }
-            if scene.path.lowercased().hasSuffix(".json") {
-                let takes: [TakeAnalysis]
-                do { takes = try TakeFiles.load(scene.path) } catch { throw Failure("\(error)") }
-                guard takes.count == 1 else {
-                    throw Failure("\(manifest):\(scene.line): \(scene.path) holds \(takes.count) takes; a scene needs exactly one")
-                }
-                analyses[i] = takes[0]
-            } else {
-                videos.append((i, URL(fileURLWithPath: scene.path)))
-            }
-        }
-        if !videos.isEmpty {
+        let analyses = try CorrelationInputs.sceneAnalyses(scenes, manifest: manifest, saveTo: saveAnalyses, log: correlateLog) {
             try engine.apply()
-            correlateLog("analysing \(videos.count) video\(videos.count == 1 ? "" : "s")...")
-            let results = try AnalyzeRunner.analyzeForCorrelation(videos.map(\.url))
-            var named: [TakeAnalysis] = []
-            for (video, result) in zip(videos, results) {
-                var analysis = result
-                analysis.take = video.url.path
-                analyses[video.index] = analysis
-                named.append(analysis)
-            }
-            if let saveAnalyses { try CorrelationInputs.save(named, to: saveAnalyses) }
+            return try AnalyzeRunner.analyzeForCorrelation($0)
         }
         let pairs = zip(scenes, analyses).compactMap { s, a in a.map { (scene: s, analysis: $0) } }
         let evaluation = SceneEvaluation.run(pairs)
@@ -191,140 +167,6 @@ struct EvaluateScenes: ParsableCommand {
             FileHandle.standardOutput.write(Data(evaluation.text.utf8))
         }
         if let json, json != "-" { try correlateWrite(try evaluation.jsonData(), to: json) }
-    }
-}
-
-/// The takes named on `correlate`'s command line: analyses read from JSON, videos to analyse, and
-/// ground-truth labels from manifests.
-struct CorrelationInputs {
-    /// Video file extensions looked for in folders.
-    static let videoExtensions: Set<String> = ["mp4", "mov", "mkv", "avi", "webm", "m4v", "mxf", "mts", "m2ts", "mpg", "mpeg", "wmv", "flv", "3gp", "ogv"]
-
-    /// How deep manifests may list manifests (a manifest of manifests of takes is depth 2).
-    static let maxManifestDepth = 8
-    /// Takes one run may gather, from every manifest and folder together.
-    static let maxTakes = 100_000
-
-    var analyses: [TakeAnalysis] = []
-    var videos: [URL] = []
-    var entries: [ManifestEntry] = []
-    /// Every file read or to be analysed: the inputs no output may replace.
-    var files: [String] = []
-    /// The manifests being read, outermost first (a manifest listing one of them is a cycle).
-    private var manifestStack: [(identity: FileIdentity, path: String)] = []
-
-    mutating func add(_ input: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
-            throw Failure("\(input): no such file or folder")
-        }
-        if isDirectory.boolValue {
-            try addFolder(input)
-            return
-        }
-        files.append(input)
-        guard analyses.count + videos.count < Self.maxTakes else {
-            throw Failure("\(input): more than \(Self.maxTakes) takes in one run; correlate them in smaller sets")
-        }
-        switch URL(fileURLWithPath: input).pathExtension.lowercased() {
-        case "json":
-            do { analyses += try TakeFiles.load(input) } catch { throw Failure("\(error)") }
-        case "csv":
-            guard let identity = FileIdentity(path: input) else { throw Failure("\(input): cannot be read") }
-            if let outer = manifestStack.first(where: { $0.identity == identity }) {
-                let via = manifestStack.last.map { " (listed by \($0.path))" } ?? ""
-                throw Failure("\(input): the manifest lists itself through other manifests\(via); \(outer.path) is already being read")
-            }
-            guard manifestStack.count < Self.maxManifestDepth else {
-                throw Failure("\(input): manifests nested more than \(Self.maxManifestDepth) deep")
-            }
-            let manifest: [ManifestEntry]
-            do { manifest = try SceneManifest.load(path: input) } catch { throw Failure("\(error)") }
-            manifestStack.append((identity, input))
-            defer { manifestStack.removeLast() }
-            for entry in manifest { try addEntry(entry, manifest: input) }
-        default:
-            videos.append(URL(fileURLWithPath: input))
-        }
-    }
-
-    /// A manifest row: its file (analysis JSON, folder or video) and its label.
-    mutating func addEntry(_ entry: ManifestEntry, manifest: String? = nil) throws {
-        guard FileManager.default.fileExists(atPath: entry.path) else {
-            throw Failure(manifest.map { "\($0):\(entry.line): \(entry.path): no such file" } ?? "\(entry.path): no such file")
-        }
-        entries.append(entry)
-        try add(entry.path)
-    }
-
-    /// The videos in a folder (recursively); without any, its analysis JSON files.
-    mutating func addFolder(_ folder: String) throws {
-        let root = URL(fileURLWithPath: folder)
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
-                                                          options: [.skipsHiddenFiles]) else {
-            throw Failure("\(folder): cannot list the folder")
-        }
-        var found: [URL] = []
-        var jsons: [URL] = []
-        for case let url as URL in walker {
-            guard found.count + jsons.count < Self.maxTakes else {
-                throw Failure("\(folder): more than \(Self.maxTakes) takes in one run; correlate them in smaller sets")
-            }
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            let ext = url.pathExtension.lowercased()
-            if Self.videoExtensions.contains(ext) { found.append(url) } else if ext == "json" { jsons.append(url) }
-        }
-        if !found.isEmpty {
-            videos += found.sorted { $0.path < $1.path }
-            files += found.map(\.path)
-        } else if !jsons.isEmpty {
-            for url in jsons.sorted(by: { $0.path < $1.path }) {
-                files.append(url.path)
-                do { analyses += try TakeFiles.load(url.path) } catch { throw Failure("\(error)") }
-            }
-        } else {
-            throw Failure("\(folder): no videos and no analysis JSON files")
-        }
-    }
-
-    /// The analyses read plus those of the videos, analysed now (take = the path given).
-    func resolve(engine: EngineOptions, saveTo folder: String?) throws -> [TakeAnalysis] {
-        guard !videos.isEmpty else { return analyses }
-        try engine.apply()
-        correlateLog("analysing \(videos.count) video\(videos.count == 1 ? "" : "s")...")
-        let results = try AnalyzeRunner.analyzeForCorrelation(videos)
-        var named: [TakeAnalysis] = []
-        for (url, result) in zip(videos, results) {
-            var analysis = result
-            analysis.take = url.path
-            named.append(analysis)
-        }
-        if let folder { try Self.save(named, to: folder) }
-        return analyses + named
-    }
-
-    /// The file names `save` gives to the analyses of these takes, in order.
-    static func savedNames(_ takes: [String]) -> [String] {
-        var used: [String: Int] = [:]
-        return takes.map { take in
-            var stem = URL(fileURLWithPath: take).deletingPathExtension().lastPathComponent
-            used[stem, default: 0] += 1
-            if let n = used[stem], n > 1 { stem += "-\(n)" }
-            return stem + ".json"
-        }
-    }
-
-    /// Writes each analysis as `<folder>/<take name>.json`.
-    static func save(_ analyses: [TakeAnalysis], to folder: String) throws {
-        let dir = URL(fileURLWithPath: folder)
-        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw Failure("\(folder): cannot create the folder: \(error.localizedDescription)")
-        }
-        for (a, name) in zip(analyses, savedNames(analyses.map(\.take))) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try correlateWrite(try encoder.encode(a), to: dir.appendingPathComponent(name).path)
-        }
     }
 }
 

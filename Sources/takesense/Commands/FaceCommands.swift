@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import FaceEmotion
+import FaceTraining
 import Foundation
 import Torch
 import Training
@@ -10,21 +11,7 @@ struct TrainFace: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "face",
         abstract: "Train a face-emotion classifier on FER2013 (image folders or the Kaggle CSV).",
-        discussion: """
-        Recipes: 'cpu' (default) trains a VGG-style network on 48x48 grayscale faces with strong augmentation, \
-        AdamW, a cosine schedule and label smoothing, sized to finish within about 90 minutes on two CPU cores. \
-        'study' reproduces the MSc study: ResNet34 at 224 px (grayscale replicated to 3 channels, normalised with \
-        mean 0.485, std 0.229), Adam lr 1e-5, batch 128, cross-entropy, random horizontal and vertical flips, \
-        early stopping on validation loss with patience 20, the first N layers frozen (--freeze-first, default 57), \
-        from an ImageNet checkpoint given with --init.
-        'crop' (after Khaireddin & Chen 2021) trains on random 40-44 px windows of the 48 px face resampled to 40 px \
-        (with flips, rotation ±10°, brightness/contrast, random erasing), SGD with Nesterov momentum 0.9, lr 0.01, \
-        weight decay 5e-4, a long cosine schedule with warm-up, label smoothing 0.1, and saves models that average \
-        ten crops (centre, four corners, each mirrored) at inference; training evaluation uses centre + mirror. \
-        --precision bf16 runs the forward pass under bfloat16 autocast (fp32 master weights), --channels-last lays \
-        activations and weights out NHWC (oneDNN's fast bf16 convolutions).
-        Without --validation, the data is split 80/20 at random with --seed (the study's FER2013-selected protocol).
-        """
+        discussion: FaceRecipe.about
     )
 
     @Option(help: "Training data: an image-folder tree (ROOT/<class>/*.jpg) or a FER2013 CSV.") var data: String
@@ -56,138 +43,28 @@ struct TrainFace: ParsableCommand {
         try OutputGuard.refuse(files: [], folders: [("--output", output, OutputGuard.trainingFiles)], inputs: [data, validation, `init`])
         try engine.apply()
         let labelSet = try LabelSet(parsing: labels)
-        let study = recipe == "study", crop = recipe == "crop"
-        guard study || crop || recipe == "cpu" else { throw Failure("unknown recipe '\(recipe)' (cpu, crop or study)") }
-        let autocast: DType?
-        switch precision {
-        case "fp32": autocast = nil
-        case "bf16": autocast = .bfloat16
-        default: throw Failure("--precision: unknown precision '\(precision)' (fp32 or bf16)")
-        }
-        let architecture = try FaceArchitecture(name: arch ?? (study ? "resnet34" : crop ? "fernet-32" : "fernet"))
-        var prep = study ? FacePreprocessing.study : FacePreprocessing(inputSize: 48, channels: 1, cropSize: crop ? 40 : nil)
-        if let inputSize { prep.inputSize = inputSize }
-        if let channels { prep.channels = channels }
-
-        var config = TrainingConfig()
-        config.seed = seed
-        if study {
-            config.epochs = epochs ?? 200
-            config.batchSize = batchSize ?? 128
-            config.optimizer = .adam
-            config.learningRate = lr ?? 1e-5
-            config.earlyStoppingPatience = patience ?? 20
-            config.monitor = .valLoss
-        } else if crop {
-            config.epochs = epochs ?? 120
-            config.batchSize = batchSize ?? 64
-            config.optimizer = .sgd
-            config.momentum = 0.9
-            config.learningRate = lr ?? 0.01
-            config.weightDecay = 5e-4
-            config.schedule = .cosine
-            config.warmupEpochs = 3
-            config.minLearningRate = 1e-5
-            config.labelSmoothing = 0.1
-            config.earlyStoppingPatience = patience
-            config.monitor = .valAccuracy
-        } else {
-            config.epochs = epochs ?? 60
-            config.batchSize = batchSize ?? 64
-            config.optimizer = .adamw
-            config.learningRate = lr ?? 2e-3
-            config.weightDecay = 5e-4
-            config.schedule = .cosine
-            config.warmupEpochs = 2
-            config.minLearningRate = 1e-5
-            config.labelSmoothing = 0.1
-            config.earlyStoppingPatience = patience
-            config.monitor = .valAccuracy
-        }
-
-        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-        let start = Date()
-        // Faces are held at FER2013's 48x48; the model's transform resizes them to its input size.
-        // From Kaggle's single CSV, training uses the Training rows; --validation may name another usage.
-        var isDirectory: ObjCBool = false
-        let dataIsCSV = FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) && !isDirectory.boolValue
-        var trainSet = try FaceTensors.load(data, labels: labelSet, usage: dataIsCSV ? .training : nil)
-        var validSet: FaceTensors
-        if let validation, dataIsCSV, let usage = FER2013Usage(name: validation), !FileManager.default.fileExists(atPath: validation) {
-            validSet = try FaceTensors.load(data, labels: labelSet, usage: usage)
-        } else if let validation {
-            validSet = try FaceTensors.load(validation, labels: labelSet)
-        } else {
-            let (train, valid) = try trainSet.split(validationFraction: 0.2, seed: seed)
-            trainSet = train
-            validSet = valid
-        }
-        if let limit, limit < trainSet.count {
-            // A seeded random subset, so a quick run sees every class in proportion.
-            var order = Array(0..<trainSet.count)
-            var rng = SplitMix64.derived(seed: seed, name: "train-limit")
-            rng.shuffle(&order)
-            let keep = Array(order.prefix(limit)).sorted()
-            trainSet = FaceTensors(images: try trainSet.images.indexSelect(dim: 0, index: Tensor(keep.map(Int64.init))),
-                                   targets: keep.map { trainSet.targets[$0] }, labels: trainSet.labels, skipped: trainSet.skipped)
-        }
-        log(String(format: "loaded %d training and %d validation faces in %.1f s (skipped: %@)", trainSet.count, validSet.count,
-                   Date().timeIntervalSince(start), trainSet.skipped.isEmpty ? "none" : trainSet.skipped.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")))
-        if classWeights {
-            var counts = [Int](repeating: 0, count: labelSet.count)
-            for t in trainSet.targets { counts[t] += 1 }
-            let total = Double(trainSet.count)
-            config.classWeights = counts.map { $0 == 0 ? 0 : total / (Double(labelSet.count) * Double($0)) }
-        }
-
-        try Torch.manualSeed(seed)
-        let classifier = try FaceClassifier(architecture: architecture, labels: labelSet.names, preprocessing: prep,
-                                            testTimeAugmentation: study ? .none : crop ? .tenCrop : .flip)
-        let network = classifier.network
-        if channelsLast { try network.convertToChannelsLast() }
-        if let `init` {
-            let report = try network.load(contentsOf: URL(fileURLWithPath: `init`), strict: false)
-            // Weights that match nothing would silently train from scratch.
-            guard !report.loaded.isEmpty else {
-                throw Failure("\(`init`): --init: none of its \(report.unexpected.count) tensors matches a parameter of \(architecture)")
-            }
-            log("initial weights from \(`init`): \(report)")
-        }
-        if study || freezeFirst != nil { try network.freeze(firstLayers: freezeFirst ?? 57) }
-
-        var augmentation: FaceAugmentation
-        switch augment ?? (study ? "study" : "strong") {
-        case "strong": augmentation = crop ? .crops(output: prep.networkSize) : FaceAugmentation()
-        case "light": augmentation = .light
-        case "study": augmentation = .study
-        case let other: throw Failure("--augment: unknown augmentation '\(other)' (strong, light or study)")
-        }
-        if crop, augmentation.cropOutput == nil { augmentation.cropOutput = prep.networkSize; augmentation.cropMinSide = prep.networkSize; augmentation.cropMaxSide = prep.networkSize + 4 }
-        let trainer = Trainer(model: network, config: config, directory: URL(fileURLWithPath: output), labels: labelSet.names) { batch in
-            // Autocast state is per thread: the scope wraps the forward pass on the thread that runs it
-            // (the training loop's); the loss is taken in float32 outside it, as PyTorch's recipe does.
-            let x = channelsLast ? try batch.inputs.contiguous(channelsLast: true) : batch.inputs
-            return try Torch.withOptionalAutocast(autocast) { try network(x) }.to(.float32)
-        }
-        // Per-epoch selection uses the cheaper centre + mirror views; the saved model averages ten crops.
-        trainer.evalForward = { try classifier.logits($0.inputs, tta: crop ? .flip : nil) }
-        trainer.modelMetadata = classifier.metadata.merging(["recipe": recipe, "augment": augment ?? (study ? "study" : "strong"), "trained_on": data,
-                                                             "precision": precision]) { $1 }
-        log("training \(architecture) (\(network.parameterCount(trainableOnly: true)) trainable of \(network.parameterCount()) parameters), "
-            + "\(prep.networkSize)x\(prep.networkSize)x\(prep.channels)\(prep.cropSize != nil ? " crops of \(prep.inputSize) px" : ""), \(config.epochs) epochs, batch \(config.batchSize), \(Torch.threads) threads")
-        let result = try trainer.run(
-            train: try FaceBatches(trainSet, preprocessing: prep, augmentation: augmentation, shuffle: true, seed: seed),
-            validation: try FaceBatches(validSet, preprocessing: prep),
-            resume: resume, stopAfter: stopAfter)
-
-        let best = try FaceClassifier(contentsOf: result.bestModel)
-        let report = try evaluateFaces(best, validSet)
-        let out = URL(fileURLWithPath: output)
-        try writeJSON(report, to: out.appendingPathComponent("evaluation.json"))
-        try report.confusionSVG.write(to: out.appendingPathComponent("confusion.svg"), atomically: true, encoding: .utf8)
-        print(report.text)
+        var r = try FaceRecipe.preset(recipe, labels: labelSet.names, seed: seed)
+        r.precision = precision
+        if let arch { r.architecture = arch }
+        if let inputSize { r.preprocessing.inputSize = inputSize }
+        if let channels { r.preprocessing.channels = channels }
+        if let epochs { r.training.epochs = epochs }
+        if let batchSize { r.training.batchSize = batchSize }
+        if let lr { r.training.learningRate = lr }
+        if let patience { r.training.earlyStoppingPatience = patience }
+        if let freezeFirst { r.freezeFirst = freezeFirst }
+        if let augment { r.augmentation = augment }
+        r.classWeights = classWeights
+        r.channelsLast = channelsLast
+        r.initialWeights = `init`
+        r.limit = limit
+        var training = FaceTrainingRun(recipe: r, data: data, validation: validation, output: URL(fileURLWithPath: output))
+        training.resume = resume
+        training.stopAfter = stopAfter
+        let outcome = try training.run()
+        print(outcome.report.text)
         print(String(format: "best epoch %d; validation accuracy %.4f, macro-F1 %.4f; %.1f minutes in all",
-                     result.bestEpoch, report.accuracy, report.macro_f1, Date().timeIntervalSince(start) / 60))
+                     outcome.bestEpoch, outcome.report.accuracy, outcome.report.macro_f1, outcome.seconds / 60))
     }
 }
 
@@ -234,37 +111,19 @@ struct EvaluateFace: ParsableCommand {
             return v
         }
         let data = try FaceTensors.load(self.data, labels: try LabelSet(names: labels), side: 48, usage: usageFilter)
-        let report = try evaluateFaces(members, data)
+        let report = try FaceEvaluation.evaluate(members, data)
         print(report.text)
         print(String(format: "accuracy %.4f, macro-F1 %.4f on %d faces", report.accuracy, report.macro_f1, report.samples))
         if let json { try writeJSON(report, to: URL(fileURLWithPath: json)) }
         if let confusionSvg { try report.confusionSVG.write(toFile: confusionSvg, atomically: true, encoding: .utf8) }
         if robustness {
             print("")
-            print("| input | accuracy | macro-F1 | accuracy change |")
-            print("|---|---:|---:|---:|")
-            print(String(format: "| as stored (8-bit JPEG from FER2013) | %.4f | %.4f | — |", report.accuracy, report.macro_f1))
-            for d in FaceDegradation.standardSet {
-                let r = try FaceEvaluation.evaluate(members, data, degradation: d)
-                print(String(format: "| %@ | %.4f | %.4f | %+.4f |", d.description, r.accuracy, r.macro_f1, r.accuracy - report.accuracy))
-            }
+            print(try FaceEvaluation.robustnessTable(members, data, baseline: report))
         }
     }
 }
 
-func evaluateFaces(_ classifier: FaceClassifier, _ data: FaceTensors) throws -> EvaluationReport {
-    try FaceEvaluation.evaluate(classifier, data)
-}
-
-func evaluateFaces(_ members: [(FaceClassifier, Double)], _ data: FaceTensors) throws -> EvaluationReport {
-    try FaceEvaluation.evaluate(members, data)
-}
-
-func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(value).write(to: url, options: .atomic)
-}
+func writeJSON<T: Encodable>(_ value: T, to url: URL) throws { try RunFiles.writeJSON(value, to: url) }
 
 /// `takesense calibrate`
 struct CalibrateCommand: ParsableCommand {
@@ -277,14 +136,7 @@ struct CalibrateFace: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "face",
         abstract: "Temperature-scale a face-emotion model on labelled faces; store the temperature and confusion matrix in a copy.",
-        discussion: """
-        The model's test-time-averaged logits on --data are divided by one temperature fitted by minimising \
-        the negative log-likelihood. Reported figures are 2-fold cross-fitted (stratified halves from --seed: \
-        each half is scored with the temperature fitted on the other), before and after; the temperature \
-        written to --output is then fitted on all of --data, with the confusion matrix (rows: truth, \
-        columns: prediction, in the model's label order), as metadata takesense.calibration.temperature, \
-        .confusion and .fit_on. The weights are copied unchanged (same float type).
-        """
+        discussion: FaceCalibration.about
     )
 
     @Option(help: "Model file (default: the bundled model).") var model: String?
@@ -305,28 +157,10 @@ struct CalibrateFace: ParsableCommand {
             return v
         }
         let faces = try FaceTensors.load(data, labels: try LabelSet(names: classifier.labels), side: 48, usage: usageFilter)
-        classifier.temperature = 1
-        classifier.confusion = nil
-        // Fit first (the description quotes the cross-fitted figures), then record what it was fit on.
-        let r = try FaceCalibration.calibrate(classifier, on: faces, description: "", seed: seed)
-        classifier.calibrationFitOn = fitOn.map { "\($0); " } ?? ""
-        classifier.calibrationFitOn! += String(
-            format: "%@: %d faces, %@ test-time averaging; temperature fit on all of them; 2-fold cross-fitted (seed %d) ECE %.4f -> %.4f, NLL %.4f -> %.4f",
-            data, faces.count, classifier.testTimeAugmentation.rawValue, Int(seed), r.eceBefore, r.eceAfter, r.nllBefore, r.nllAfter)
-        // Same float type as the source (a float16 shipped file stays float16); the source's other
-        // metadata (epoch, recipe, training data) is kept.
-        let stored = try Checkpoint.loadSafetensors(source).values.map(\.dtype)
-        let floatType: DType? = stored.contains(.float16) ? .float16 : stored.contains(.bfloat16) ? .bfloat16 : nil
-        let own = classifier.metadata
-        let kept = try Checkpoint.safetensorsMetadata(source).filter { own[$0.key] == nil && !$0.key.hasPrefix("takesense.calibration.") }
-        try classifier.save(to: URL(fileURLWithPath: output), floatType: floatType, extra: kept)
+        let r = try FaceCalibration.writeCalibratedCopy(classifier, source: source, faces: faces, data: data, fitOn: fitOn, seed: seed,
+                                                        to: URL(fileURLWithPath: output))
         print(String(format: "%d faces, accuracy %.4f, test-time augmentation %@", r.samples, r.accuracy, classifier.testTimeAugmentation.rawValue))
-        print("| | ECE (15 bins) | NLL |")
-        print("|---|---:|---:|")
-        print(String(format: "| before (temperature 1) | %.4f | %.4f |", r.eceBefore, r.nllBefore))
-        print(String(format: "| after, 2-fold cross-fitted (half temperatures %@) | %.4f | %.4f |",
-                     r.foldTemperatures.map { String(format: "%.4f", $0) }.joined(separator: ", "), r.eceAfter, r.nllAfter))
-        print(String(format: "| after, in-sample (temperature %.4f, stored) | %.4f | %.4f |", r.temperature, r.eceInSample, r.nllInSample))
+        print(r.table)
         print("wrote \(output) (temperature \(r.temperature))")
         if let json { try writeJSON(r, to: URL(fileURLWithPath: json)) }
     }

@@ -1,5 +1,6 @@
 import Datasets
 import FaceEmotion
+import FaceTraining
 import Foundation
 import Testing
 import Torch

@@ -4,6 +4,7 @@ import Testing
 import Torch
 @testable import VoiceEmotion
 import TakeSenseTestSupport
+@testable import VoiceTraining
 
 /// The shipped voice model (`Models/voice-emotion.safetensors`) against its model card
 /// (`Models/voice-emotion.md`). The file was trained on RAVDESS actors 01–16 and TESS YAF only; its

@@ -4,6 +4,7 @@ import Testing
 import Torch
 import Training
 @testable import VoiceEmotion
+@testable import VoiceTraining
 
 /// The statistics head (mean and std of a frozen Whisper's hidden states), its cached training
 /// table, the speaker-independent CV, calibration metadata and `evaluate voice --cv` itself.

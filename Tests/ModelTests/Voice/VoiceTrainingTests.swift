@@ -4,6 +4,7 @@ import Testing
 import Torch
 import Training
 @testable import VoiceEmotion
+@testable import VoiceTraining
 
 /// The voice training path: frozen lower blocks cached once, upper blocks and head trained on padded
 /// batches with attention masks, and the library entry point.

@@ -1,4 +1,5 @@
 import Datasets
+import FaceEmotion
 import Foundation
 import Torch
 import Training

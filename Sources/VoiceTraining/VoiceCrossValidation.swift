@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Torch
 import Training
+import VoiceEmotion
 
 /// Speaker-independent k-fold cross-validation of a statistics-head recipe, plus cross-corpus
 /// figures: what `takesense evaluate voice --cv K` runs and writes.
@@ -12,6 +13,20 @@ import Training
 /// the training set of every fold and never tested on in the CV. Every clip of the CV corpus is
 /// predicted exactly once, by the model that did not hear its speaker (out-of-fold).
 public enum VoiceCrossValidation {
+    /// Evaluation and cross-validation in words (the `takesense evaluate voice` help).
+    public static let about = """
+    Clips whose emotion is outside the model's label set (RAVDESS calm and surprised for the six classes) are \
+    skipped and counted. --pad-30s zero-pads every clip to 30 s before the encoder, as the study did \
+    (the default runs each clip at its true length). The report ends with the expected calibration error \
+    (15 bins) and the negative log-likelihood of the model's (temperature-scaled) probabilities.
+    --cv K instead cross-validates a statistics-head recipe on the frozen encoder --init: the speakers of the \
+    first corpus (RAVDESS) are dealt into K folds (males and females round-robin: K = 10 on actors 01-20 gives \
+    one of each per fold), the other corpora (TESS) join every fold's training set; it prints and writes \
+    (--json) mean ± sd over folds of accuracy and macro-F1, per-class F1, the summed confusion, the \
+    out-of-fold logits and a temperature fitted on them; --cross-corpus adds RAVDESS→TESS, TESS→RAVDESS and \
+    each TESS speaker left out. The encoder's statistics are cached per corpus in --cache.
+    """
+
     public struct MeanSD: Codable, Sendable {
         public var mean: Double
         /// Sample standard deviation (n − 1) over the folds.
@@ -159,4 +174,27 @@ public enum VoiceCrossValidation {
     }
 
     static func argmax(_ v: [Double]) -> Int { v.indices.max { v[$0] < v[$1] } ?? 0 }
+}
+
+extension VoiceCrossValidation.Result {
+    /// The terminal summary of `evaluate voice --cv`: mean ± sd over folds, per-class F1, the cross-corpus
+    /// tests and the calibration.
+    public func summary(k: Int) -> String {
+        let result = self
+        var lines: [String] = []
+        lines.append(String(format: "%d-fold speaker-independent CV on %@ (%d clips%@): accuracy %.4f ± %.4f, macro-F1 %.4f ± %.4f (mean ± sd over folds); pooled %.4f / %.4f",
+                     k, result.cv_corpus, result.oof_targets.count,
+                     result.extra_training.isEmpty ? "" : "; always trained on " + result.extra_training.joined(separator: ","),
+                     result.accuracy.mean, result.accuracy.sd, result.macro_f1.mean, result.macro_f1.sd,
+                     result.pooled_accuracy, result.pooled_macro_f1))
+        lines.append("per-class F1: " + result.labels.map { String(format: "%@ %.3f", $0, result.per_class_f1[$0] ?? 0) }.joined(separator: ", "))
+        for t in result.cross_corpus {
+            lines.append(String(format: "%@ (%d clips): accuracy %.4f, macro-F1 %.4f", t.name, t.clips, t.accuracy, t.macro_f1))
+        }
+        if let c = result.calibration {
+            lines.append(String(format: "calibration: temperature %.4f; ECE (15 bins) %.4f → %.4f, NLL %.4f → %.4f (after: cross-fitted between halves of the folds; in-sample %.4f / %.4f)",
+                         c.temperature, c.eceBefore, c.eceAfter, c.nllBefore, c.nllAfter, c.eceAfterInSample, c.nllAfterInSample))
+        }
+        return lines.joined(separator: "\n")
+    }
 }

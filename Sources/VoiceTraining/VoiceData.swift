@@ -3,6 +3,7 @@ import Foundation
 import Media
 import Torch
 import Training
+import VoiceEmotion
 
 /// Decoded speech clips with their class indices: what voice training and evaluation read.
 public struct VoiceClips: Sendable {

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Torch
 import Training
+import VoiceEmotion
 
 /// Pooled statistics (mean and standard deviation over time) of every hidden state of a frozen
 /// Whisper encoder, for every clip and for `copies` augmented copies of it: what the statistics head

@@ -3,6 +3,7 @@ import Foundation
 import Stats
 import Torch
 import Training
+import VoiceEmotion
 
 /// Evaluation of a voice-emotion model on labelled speech corpora: what `takesense evaluate voice`
 /// prints and writes, and what the tests check the shipped model's card against.

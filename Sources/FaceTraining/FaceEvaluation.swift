@@ -1,3 +1,4 @@
+import FaceEmotion
 import Foundation
 import Torch
 import Training
@@ -27,5 +28,19 @@ public enum FaceEvaluation {
 
     public static func evaluate(_ classifier: FaceClassifier, _ data: FaceTensors, degradation: FaceDegradation? = nil) throws -> EvaluationReport {
         try evaluate([(classifier, 1)], data, degradation: degradation)
+    }
+}
+
+extension FaceEvaluation {
+    /// The robustness table of `evaluate face --robustness` (Markdown): accuracy and macro-F1 on the faces
+    /// as stored (`baseline`) and degraded as video degrades them (JPEG-like blocking, blur, down-up scaling, gamma).
+    public static func robustnessTable(_ members: [(FaceClassifier, Double)], _ data: FaceTensors, baseline: EvaluationReport) throws -> String {
+        var lines = ["| input | accuracy | macro-F1 | accuracy change |", "|---|---:|---:|---:|",
+                     String(format: "| as stored (8-bit JPEG from FER2013) | %.4f | %.4f | — |", baseline.accuracy, baseline.macro_f1)]
+        for d in FaceDegradation.standardSet {
+            let r = try evaluate(members, data, degradation: d)
+            lines.append(String(format: "| %@ | %.4f | %.4f | %+.4f |", d.description, r.accuracy, r.macro_f1, r.accuracy - baseline.accuracy))
+        }
+        return lines.joined(separator: "\n")
     }
 }

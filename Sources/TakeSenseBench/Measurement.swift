@@ -1,0 +1,50 @@
+import Foundation
+
+/// Timing rule shared with Scripts/bench_engine.py: 2 warm-up runs, then repeat until 3 s or 20 runs
+/// (at least 5); the median in milliseconds.
+public func medianMilliseconds(_ body: () throws -> Void) throws -> Double {
+    for _ in 0..<2 { try body() }
+    var times: [Double] = []
+    let start = DispatchTime.now().uptimeNanoseconds
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+    while times.count < 5 || (times.count < 20 && elapsed() < 3.0) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+    }
+    times.sort()
+    let n = times.count
+    return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2
+}
+
+/// Resets the process's peak resident memory (Linux ≥ 4.0) so that the next phase is measured alone.
+func resetPeakMemory() {
+    if let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
+        h.write(Data("5".utf8))
+        try? h.close()
+    }
+}
+
+/// Peak resident memory since the last reset, in MiB (VmHWM).
+func peakMemoryMiB() -> Double {
+    let status = FileHandle(forReadingAtPath: "/proc/self/status").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
+        return kb / 1024
+    }
+    return 0
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// CPU seconds (user + system) used so far by this process, or by its waited-for children.
+func cpuSeconds(children: Bool = false) -> Double {
+    var usage = rusage()
+    _ = getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
+/// The machine line every benchmark starts with.
+func machineCores() -> String { "\(ProcessInfo.processInfo.activeProcessorCount) cores" }
+func ompWaitPolicy() -> String { ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset" }
