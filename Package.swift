@@ -11,7 +11,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "takesense", targets: ["takesense"]),
-        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation"]),
+        .library(name: "TakeSenseKit", targets: ["Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation", "TakeSenseKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,13 +66,15 @@ let package = Package(
         ]),
         // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson).
         .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets", "Reports"]),
-        // Runs the face and voice models over a take (two threads) and hands the results to Director.
+        // Runs the stages (face detector, face and voice classifiers, speech segmenter: one protocol each) over a take, face and voice passes side by side, and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Torch"]),
+        // The library's entry point: `TakeSense` built from a Codable configuration that finds the bundled models.
+        .target(name: "TakeSenseKit", dependencies: ["SceneAnalysis", "Director", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Reports", "TensorFiles", "Torch"]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
-                "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
+                "Faces", "Director", "Reports", "SceneAnalysis", "Correlation", "TakeSenseKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,6 +92,7 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TakeSenseKitTests", dependencies: ["TakeSenseKit", "SceneAnalysis", "Director", "Faces", "Media", "TensorFiles", "VoiceEmotion"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

@@ -3,7 +3,7 @@ import Foundation
 import Reports
 
 @main
-struct TakeSense: ParsableCommand {
+struct TakeSenseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "takesense",
         abstract: "Watches a film take and tells whether the actor's face and voice carry the same emotion.",

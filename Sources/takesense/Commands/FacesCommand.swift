@@ -2,6 +2,7 @@ import ArgumentParser
 import Faces
 import Foundation
 import Media
+import TakeSenseKit
 import Torch
 
 /// `takesense faces ...`: face detection, tracking and the MTCNN weights import.
@@ -31,27 +32,18 @@ struct DetectorOptions: ParsableArguments {
     var cascade: String?
 
     func make() throws -> any FaceDetecting {
-        let size: Int? = detectionSize > 0 ? detectionSize : nil
-        switch detector {
-        case .haar:
-            return try HaarCascadeDetector(
-                cascade: cascade.map { URL(fileURLWithPath: $0) } ?? HaarCascadeDetector.defaultCascade,
-                configuration: .init(minFaceSize: minFace, detectionSize: size))
-        case .mtcnn:
-            return try MTCNNDetector(weights: try BundledModels.mtcnn(mtcnnWeights),
-                                     configuration: .init(minFaceSize: Double(minFace), detectionSize: size))
-        }
+        var configuration = TakeSenseConfiguration()
+        apply(to: &configuration)
+        return try configuration.makeDetector()
     }
-}
 
-extension BundledModels {
-    static func mtcnn(_ override: String?) throws -> URL {
-        if let override { return URL(fileURLWithPath: override) }
-        let url = directory.appendingPathComponent("mtcnn.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Failure("\(url.path): no bundled MTCNN weights found; pass --mtcnn-weights or set TAKESENSE_MODELS")
-        }
-        return url
+    /// These options in the library's configuration.
+    func apply(to configuration: inout TakeSenseConfiguration) {
+        configuration.detector = detector == .mtcnn ? .mtcnn : .haar
+        configuration.detectionSize = detectionSize
+        configuration.minFace = minFace
+        configuration.mtcnnWeights = mtcnnWeights
+        configuration.haarCascade = cascade
     }
 }
 

@@ -446,15 +446,3 @@ enum VoiceSplit {
         return sorted.isEmpty ? "no speakers" : sorted.map(\.description).joined(separator: ", ")
     }
 }
-
-extension BundledModels {
-    /// `Models/voice-emotion.safetensors`, or the file given.
-    static func voice(_ override: String?) throws -> URL {
-        if let override { return URL(fileURLWithPath: override) }
-        let url = directory.appendingPathComponent("voice-emotion.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Failure("\(url.path): no bundled voice model found; pass --model or set TAKESENSE_MODELS")
-        }
-        return url
-    }
-}
