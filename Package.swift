@@ -92,7 +92,8 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TakeSenseKitTests", dependencies: ["TakeSenseKit", "SceneAnalysis", "Director", "Faces", "Media", "TensorFiles", "VoiceEmotion"]),
+        .testTarget(name: "TakeSenseKitTests", dependencies: ["TakeSenseKit", "SceneAnalysis", "Director", "Faces", "FaceEmotion", "Media", "TensorFiles", "VoiceEmotion"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

@@ -81,11 +81,9 @@ struct AnalyzeCommand: ParsableCommand {
     func run() throws {
         // Outputs that would replace a take, a model or the policy are refused before any work.
         let protection = InputProtection(inputs: takes + [faceModel, voiceModel, policy].compactMap { $0 })
-        do {
-            try ReportOutputs.checkOutputs(takes: takes, json: json, csv: csv, html: html,
-                                           markers: try markers.map { try MarkerFormat.list($0) } ?? [],
-                                           markersDir: markersDir, protecting: protection)
-        } catch { throw Failure("\(error)") }
+        try ReportOutputs.checkOutputs(takes: takes, json: json, csv: csv, html: html,
+                                       markers: try markers.map { try MarkerFormat.list($0) } ?? [],
+                                       markersDir: markersDir, protecting: protection)
         try engine.apply()
         let takeSense = try TakeSense(configuration: try configuration())
         var results: [TakeAnalysis] = []

@@ -60,9 +60,7 @@ struct CorrelateCommand: ParsableCommand {
         for input in inputs { try collected.add(input) }
         if !omgVideos.isEmpty {
             let set: OMGSceneSet
-            do {
-                set = try OMGEmotion.load(videosCSVs: omgVideos, annotationsRoot: omgAnnotations, clipsRoot: omgClips)
-            } catch { throw Failure("\(error)") }
+            set = try OMGEmotion.load(videosCSVs: omgVideos, annotationsRoot: omgAnnotations, clipsRoot: omgClips)
             correlateLog("OMG-Emotion: \(set.summary)")
             if !set.missingClips.isEmpty {
                 correlateLog("  no clip found for \(set.missingClips.count) utterance\(set.missingClips.count == 1 ? "" : "s"), e.g. \(set.missingClips.prefix(3).joined(separator: ", "))")
@@ -70,17 +68,15 @@ struct CorrelateCommand: ParsableCommand {
             for entry in set.manifestEntries { try collected.addEntry(entry) }
         }
         if let labels {
-            do { collected.entries += try SceneManifest.load(path: labels) } catch { throw Failure("\(error)") }
+            collected.entries += try SceneManifest.load(path: labels)
         }
         // Every file read so far (manifests, their rows, folders' files, labels) is an input no output may replace.
         let protection = InputProtection(inputs: collected.files + [labels, omgAnnotations].compactMap { $0 } + omgVideos)
-        do {
-            try protection.check("--json", json)
-            try protection.check("--html", html)
-            try protection.check("--csv", directory: csv, names: CorrelationCSV.fileNames)
-            try protection.check("--save-analyses", directory: saveAnalyses,
-                                 names: CorrelationInputs.savedNames(collected.videos.map(\.path)))
-        } catch { throw Failure("\(error)") }
+        try protection.check("--json", json)
+        try protection.check("--html", html)
+        try protection.check("--csv", directory: csv, names: CorrelationCSV.fileNames)
+        try protection.check("--save-analyses", directory: saveAnalyses,
+                             names: CorrelationInputs.savedNames(collected.videos.map(\.path)))
         let analyses = try collected.resolve(engine: engine, saveTo: saveAnalyses)
         guard !analyses.isEmpty else { throw Failure("no takes to correlate") }
 
@@ -91,9 +87,7 @@ struct CorrelateCommand: ParsableCommand {
             return set.names
         }
         let table: SceneTable
-        do {
-            table = try SceneTable(analyses: analyses, labels: imposed, truth: TakeFiles.matcher(collected.entries))
-        } catch { throw Failure("\(error)") }
+        table = try SceneTable(analyses: analyses, labels: imposed, truth: TakeFiles.matcher(collected.entries))
         let report = CorrelationStudy.run(table, options: CorrelationOptions(yatesCorrection: !noYates, alpha: alpha))
 
         if json == "-" {
@@ -143,13 +137,11 @@ struct EvaluateScenes: ParsableCommand {
 
     func run() throws {
         let scenes: [LabelledScene]
-        do { scenes = try ScenesManifest.load(path: manifest) } catch { throw Failure("\(error)") }
+        scenes = try ScenesManifest.load(path: manifest)
         guard !scenes.isEmpty else { throw Failure("\(manifest): no scenes") }
         let protection = InputProtection(inputs: [manifest] + scenes.map(\.path))
-        do {
-            try protection.check("--json", json)
-            try protection.check("--save-analyses", directory: saveAnalyses, names: CorrelationInputs.savedNames(scenes.map(\.path)))
-        } catch { throw Failure("\(error)") }
+        try protection.check("--json", json)
+        try protection.check("--save-analyses", directory: saveAnalyses, names: CorrelationInputs.savedNames(scenes.map(\.path)))
 
         // Analysis JSON files are read; everything else is analysed, in one batch.
         var analyses = [TakeAnalysis?](repeating: nil, count: scenes.count)
@@ -160,7 +152,7 @@ struct EvaluateScenes: ParsableCommand {
             }
             if scene.path.lowercased().hasSuffix(".json") {
                 let takes: [TakeAnalysis]
-                do { takes = try TakeFiles.load(scene.path) } catch { throw Failure("\(error)") }
+                takes = try TakeFiles.load(scene.path)
                 guard takes.count == 1 else {
                     throw Failure("\(manifest):\(scene.line): \(scene.path) holds \(takes.count) takes; a scene needs exactly one")
                 }
@@ -228,7 +220,7 @@ struct CorrelationInputs {
         }
         switch URL(fileURLWithPath: input).pathExtension.lowercased() {
         case "json":
-            do { analyses += try TakeFiles.load(input) } catch { throw Failure("\(error)") }
+            analyses += try TakeFiles.load(input)
         case "csv":
             guard let identity = FileIdentity(path: input) else { throw Failure("\(input): cannot be read") }
             if let outer = manifestStack.first(where: { $0.identity == identity }) {
@@ -239,7 +231,7 @@ struct CorrelationInputs {
                 throw Failure("\(input): manifests nested more than \(Self.maxManifestDepth) deep")
             }
             let manifest: [ManifestEntry]
-            do { manifest = try SceneManifest.load(path: input) } catch { throw Failure("\(error)") }
+            manifest = try SceneManifest.load(path: input)
             manifestStack.append((identity, input))
             defer { manifestStack.removeLast() }
             for entry in manifest { try addEntry(entry, manifest: input) }
@@ -280,7 +272,7 @@ struct CorrelationInputs {
         } else if !jsons.isEmpty {
             for url in jsons.sorted(by: { $0.path < $1.path }) {
                 files.append(url.path)
-                do { analyses += try TakeFiles.load(url.path) } catch { throw Failure("\(error)") }
+                analyses += try TakeFiles.load(url.path)
             }
         } else {
             throw Failure("\(folder): no videos and no analysis JSON files")
@@ -330,9 +322,7 @@ struct CorrelationInputs {
 
 /// Writes `data` to `path`, one line on failure; reports the file on standard error.
 private func correlateWrite(_ data: Data, to path: String) throws {
-    do { try OutputSet.write(data, to: URL(fileURLWithPath: path)) } catch {
-        throw Failure("\(error)")
-    }
+    try OutputSet.write(data, to: URL(fileURLWithPath: path))
     correlateLog("wrote \(path)")
 }
 

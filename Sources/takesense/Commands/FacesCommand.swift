@@ -3,6 +3,7 @@ import Faces
 import Foundation
 import Media
 import TakeSenseKit
+import TensorFiles
 import Torch
 
 /// `takesense faces ...`: face detection, tracking and the MTCNN weights import.
@@ -47,15 +48,10 @@ struct DetectorOptions: ParsableArguments {
     }
 }
 
-/// Runs `body`, turning Media/Torch errors into one-line failures.
-func oneLine<R>(_ body: () throws -> R) throws -> R {
-    do {
-        return try body()
-    } catch let error as MediaError {
-        throw Failure(error.description)
-    } catch let error as TorchError {
-        throw Failure(error.message)
-    }
+/// Runs `body`. Every error type in TakeSense describes itself in one line naming the file
+/// (`CustomStringConvertible`), which is what the command prints: nothing to re-wrap. Kept for its callers.
+func oneLine<R>(_ body: () throws -> R) rethrows -> R {
+    try body()
 }
 
 struct FacesDetect: ParsableCommand {
@@ -161,7 +157,8 @@ struct FacesImportMTCNN: ParsableCommand {
                 print("\(name): \(report.loaded.count) tensors, \(module.parameterCount()) parameters")
             }
             try networks.save(to: URL(fileURLWithPath: output), metadata: [
-                "architecture": "mtcnn", "source": source, "licence": "MIT (facenet-pytorch, Tim Esler)",
+                ModelMetadata.Key.kind: ModelMetadata.Kind.faceDetector.rawValue, ModelMetadata.Key.architecture: "mtcnn",
+                ModelMetadata.Key.source: source, ModelMetadata.Key.licence: "MIT (facenet-pytorch, Tim Esler)",
             ])
             print("wrote \(output)")
         }
