@@ -68,7 +68,8 @@ public struct AnalysisProgress: Sendable {
 ///
 /// The face pass (decode → detect → track → crop → classify in small batches) runs in the calling task while
 /// the voice pass (decode audio → segment → classify each segment) runs in a child task beside it (`async let`);
-/// the video decoder reads frames ahead of the face pass on its own thread (`TakeFaceAnalyzer`).
+/// the video decoder reads frames ahead of the face pass on its own thread (`TakeFaceAnalyzer`; measured to
+/// pay, see `TakeFaceOptions.readAhead`).
 ///
 ///     let analyzer = try SceneAnalyzer(face: faceModel, voice: voiceModel, detector: MTCNNDetector(weights: url))
 ///     let take = try await analyzer.analyze(URL(fileURLWithPath: "take.mov"))
