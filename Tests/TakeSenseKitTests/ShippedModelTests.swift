@@ -1,5 +1,7 @@
 import FaceEmotion
+import Faces
 import Foundation
+import Media
 import TakeSenseKit
 import TensorFiles
 import Testing
@@ -43,5 +45,19 @@ struct ShippedModelTests {
         #expect(face.preprocessing.inputSize == 48 && face.testTimeAugmentation == .flip && face.temperature != 1 && face.confusion != nil)
         let voice = try VoiceEmotionModel(contentsOf: Repo.model("voice-emotion.safetensors"))
         #expect(voice.labels == face.labels && voice.temperature != 1)
+    }
+}
+
+@Suite("Model kinds", .enabled(if: Repo.haveModels, "the shipped models are needed"))
+struct ModelKindTests {
+    @Test("A model of another kind is refused by name: the face model as MTCNN weights or as a voice model, MTCNN as a face model")
+    func wrongKind() throws {
+        let face = Repo.model("face-emotion.safetensors"), mtcnn = Repo.model("mtcnn.safetensors")
+        let asDetector = #expect(throws: MediaError.self) { try MTCNNDetector(weights: face) }
+        #expect(asDetector?.description.contains(face.path) == true && asDetector?.description.contains("face-emotion") == true)
+        let asVoice = #expect(throws: ModelError.self) { try VoiceEmotionModel(contentsOf: face) }
+        #expect(asVoice?.description.hasPrefix(face.path) == true && asVoice?.description.contains("voice-emotion") == true)
+        let asFace = #expect(throws: ModelError.self) { try FaceClassifier(contentsOf: mtcnn) }
+        #expect(asFace?.description.contains("not a TakeSense face-emotion model") == true)
     }
 }
