@@ -175,9 +175,10 @@ enum AnalyzeRunner {
         configuration.faceModel = faceModel
         configuration.voiceModel = voiceModel
         detection.apply(to: &configuration)
-        let (analyzer, _) = try TakeSense.makeAnalyzer(configuration)
-        analyzer.options = options
-        return analyzer
+        let (stages, files) = try TakeSense.makeAnalyzer(configuration)
+        // Rebuilt with the caller's options, so that they are checked against the models (e.g. the intended emotion).
+        return try SceneAnalyzer(face: stages.face, voice: stages.voice, detector: stages.detector, options: options,
+                                 faceModelName: files.face.lastPathComponent, voiceModelName: files.voice.lastPathComponent)
     }
 
     /// Analyses videos with the default models and settings (for `correlate` on videos).
@@ -205,7 +206,6 @@ enum AnalyzeRunner {
         }
     }
 }
-
 
 /// The progress line, updated from the analysis task while this thread waits for it.
 final class SharedProgressLine: @unchecked Sendable {
