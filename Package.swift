@@ -29,7 +29,7 @@ let package = Package(
             name: "TakeSenseKit",
             targets: [
                 "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Training",
-                "FaceTraining", "VoiceTraining", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
+                "FaceTraining", "VoiceTraining", "Faces", "Director", "Reports", "SceneAnalysis", "Correlation", "TakeSenseKit",
             ]
         ),
     ],
@@ -100,8 +100,11 @@ let package = Package(
         // The study's correlation analysis across many analysed takes (chi-square, phi, Cramér's V, Pearson) and the
         // scenes evaluation; its reports are written by Reports.
         .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets"]),
-        // Runs the face and voice models over a take (two threads) and hands the results to Director.
+        // Runs the stages (face detector, face and voice classifiers, speech segmenter: one protocol each) over a take,
+        // face and voice passes side by side, and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Faces", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Media", "Torch"]),
+        // The library's entry point: `TakeSense` built from a Codable configuration that finds the bundled models.
+        .target(name: "TakeSenseKit", dependencies: ["SceneAnalysis", "Director", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Reports", "TensorFiles", "Torch"]),
         // The benchmarks of BENCHMARKS.md (`takesense bench ...`): Codable results rendered as Markdown tables,
         // the ffmpeg CLI and Python references, and the synthetic frames and takes they run on.
         .target(name: "TakeSenseBench", dependencies: [
@@ -112,7 +115,7 @@ let package = Package(
             dependencies: [
                 "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
                 "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
-                "FaceTraining", "VoiceTraining", "TakeSenseBench",
+                "FaceTraining", "VoiceTraining", "TakeSenseBench", "TakeSenseKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -146,6 +149,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TakeSenseBenchTests", dependencies: ["TakeSenseBench", "TakeSenseTestSupport"]),
+        .testTarget(
+            name: "TakeSenseKitTests",
+            dependencies: ["TakeSenseKit", "SceneAnalysis", "Director", "Faces", "FaceEmotion", "Media", "TensorFiles", "VoiceEmotion", "TakeSenseTestSupport"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseBench", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

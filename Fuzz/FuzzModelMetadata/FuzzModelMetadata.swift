@@ -17,6 +17,8 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     _ = try? FaceModelSpec(metadata: metadata, shapes: shapes, file: "fuzz")
     _ = ModelLabels.parse(commaSeparated: metadata["labels"] ?? "", max: 1_000)
+    let contract = ModelMetadata(metadata)
+    _ = (contract.migrated(), contract.labels, contract.inferredKind, contract.temperature)
     if let text = metadata["takesense.config"], let config = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
        let sizes = try? WhisperConfig(huggingFace: config) {
         let projection = config["classifier_proj_size"] as? Int ?? 256

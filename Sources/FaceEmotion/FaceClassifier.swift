@@ -16,11 +16,13 @@ public enum FaceTestTimeAugmentation: String, Codable, Sendable, CaseIterable {
 /// transform, test-time augmentation and calibration, all read from the safetensors metadata it was
 /// saved with.
 public final class FaceClassifier {
-    public static let kind = "takesense.face-emotion"
+    /// The `takesense.kind` of face-emotion models (files written before the metadata contract say
+    /// `kind: takesense.face-emotion`, which is read as this).
+    public static let kind = ModelMetadata.Kind.faceEmotion.rawValue
     /// Metadata keys of the calibration (written by `takesense calibrate face`).
-    public static let temperatureKey = "takesense.calibration.temperature"
-    public static let confusionKey = "takesense.calibration.confusion"
-    public static let fitOnKey = "takesense.calibration.fit_on"
+    public static let temperatureKey = ModelMetadata.Key.temperature
+    public static let confusionKey = ModelMetadata.Key.confusion
+    public static let fitOnKey = ModelMetadata.Key.fitOn
 
     public let network: any UnaryLayer
     public let architecture: FaceArchitecture
@@ -55,12 +57,19 @@ public final class FaceClassifier {
                       testTimeAugmentation: flipAveraging ? .flip : .none)
     }
 
-    /// Metadata that lets `init(contentsOf:)` rebuild this classifier (calibration included when set).
+    /// Metadata that lets `init(contentsOf:)` rebuild this classifier (calibration included when set), under the
+    /// `takesense.*` keys of `ModelMetadata`.
     public var metadata: [String: String] {
         let prep = (try? JSONEncoder().encode(preprocessing)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        var m = ["kind": Self.kind, "architecture": architecture.description, "labels": labels.joined(separator: ","),
-                 "preprocessing": prep, "flip_averaging": testTimeAugmentation == .none ? "0" : "1",
-                 "test_time_augmentation": testTimeAugmentation.rawValue]
+        typealias Key = ModelMetadata.Key
+        var contract = ModelMetadata()
+        contract.kind = .faceEmotion
+        contract.architecture = architecture.description
+        contract.labels = labels
+        var m = contract.entries
+        m[Key.preprocessing] = prep
+        m[Key.flipAveraging] = testTimeAugmentation == .none ? "0" : "1"
+        m[Key.testTimeAugmentation] = testTimeAugmentation.rawValue
         if temperature != 1 || confusion != nil {
             m[Self.temperatureKey] = String(temperature)
             if let confusion { m[Self.confusionKey] = "[" + confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]" }
@@ -73,30 +82,32 @@ public final class FaceClassifier {
     /// bounds and the file's tensor shapes first (`FaceModelSpec`), the weights after loading must be finite.
     public convenience init(contentsOf url: URL) throws {
         let file = try SafeTensorsFile(contentsOf: url)
-        let meta = file.metadata
-        let spec = try FaceModelSpec(metadata: meta, shapes: file.shapes, file: url.path)
+        let meta = ModelMetadata(file.metadata)
+        let spec = try FaceModelSpec(metadata: file.metadata, shapes: file.shapes, file: url.path)
         let tta: FaceTestTimeAugmentation
-        if let name = meta["test_time_augmentation"] {
-            guard let t = FaceTestTimeAugmentation(rawValue: name) else { throw TorchError("\(url.path): unknown test_time_augmentation '\(name)'") }
+        if let name = meta[ModelMetadata.Key.testTimeAugmentation] {
+            guard let t = FaceTestTimeAugmentation(rawValue: name) else {
+                throw ModelError(file: url.path, reason: "unknown \(meta.sourceKey(ModelMetadata.Key.testTimeAugmentation)) '\(name)'")
+            }
             tta = t
         } else {
             tta = spec.flipAveraging ? .flip : .none
         }
         try self.init(architecture: spec.architecture, labels: spec.labels, preprocessing: spec.preprocessing, testTimeAugmentation: tta)
         if let t = meta[Self.temperatureKey] {
-            guard let v = Double(t), v.isFinite, v > 0 else { throw TorchError("\(url.path): calibration temperature '\(t)' is not a positive number") }
+            guard let v = Double(t), v.isFinite, v > 0 else { throw ModelError(file: url.path, reason: "calibration temperature '\(t)' is not a positive number") }
             temperature = v
         }
         if let c = meta[Self.confusionKey] {
             guard let rows = try? JSONDecoder().decode([[Int]].self, from: Data(c.utf8)), rows.count == self.labels.count,
                   rows.allSatisfy({ $0.count == self.labels.count }) else {
-                throw TorchError("\(url.path): calibration confusion matrix is not a \(self.labels.count)x\(self.labels.count) JSON array of arrays")
+                throw ModelError(file: url.path, reason: "calibration confusion matrix is not a \(self.labels.count)x\(self.labels.count) JSON array of arrays")
             }
             confusion = rows
         }
         calibrationFitOn = meta[Self.fitOnKey]
         try network.load(contentsOf: url)
-        if let bad = try network.firstNonFiniteTensor() { throw TorchError("\(url.path): tensor '\(bad)' holds NaN or infinite values") }
+        if let bad = try network.firstNonFiniteTensor() { throw ModelError(file: url.path, reason: "tensor '\(bad)' holds NaN or infinite values") }
         network.eval()
     }
 

@@ -16,14 +16,25 @@ public struct FaceModelSpec: Sendable, Equatable {
     /// Input sides accepted (crops are resized to this square).
     public static let inputSizes = 8...1_024
 
-    /// Validates `metadata` and `shapes` (tensor name → shape) of the file named `file`.
-    public init(metadata meta: [String: String], shapes: [String: [Int]], file: String) throws {
-        func fail(_ field: String, _ reason: String) -> TorchError { TorchError("\(file): metadata '\(field)': \(reason)") }
-        guard meta["kind"] == FaceClassifier.kind, let arch = meta["architecture"], let labelText = meta["labels"],
-              let prep = meta["preprocessing"] else {
-            throw TorchError("\(file): not a TakeSense face-emotion model (its metadata lacks kind/architecture/labels/preprocessing)")
+    /// Validates `metadata` and `shapes` (tensor name → shape) of the file named `file`. The metadata is read
+    /// through `ModelMetadata` (the `takesense.*` keys, or the legacy bare keys of older files); messages name
+    /// the key the file actually has.
+    public init(metadata raw: [String: String], shapes: [String: [Int]], file: String) throws {
+        let meta = ModelMetadata(raw)
+        typealias Key = ModelMetadata.Key
+        func fail(_ key: String, _ reason: String) -> ModelError {
+            ModelError(file: file, reason: "metadata '\(meta.sourceKey(key))': \(reason)")
         }
-        labels = try ModelLabels.parse(commaSeparated: labelText, max: Self.maxLabels).get(orThrow: { fail("labels", $0) })
+        guard meta.kind == .faceEmotion, let arch = meta.architecture, let labelText = meta[Key.labels], let prep = meta[Key.preprocessing] else {
+            throw ModelError(file: file, reason: "not a TakeSense face-emotion model (its metadata lacks kind/architecture/labels/preprocessing)")
+        }
+        guard let list = try? JSONDecoder().decode([String].self, from: Data(labelText.utf8)) else {
+            throw fail(Key.labels, "not a JSON array of names")
+        }
+        labels = try ModelLabels.validate(list, max: Self.maxLabels).get(orThrow: { fail(Key.labels, $0) })
+        let fail = { (field: String, reason: String) -> ModelError in
+            fail(field == "preprocessing" ? Key.preprocessing : Key.architecture, reason)
+        }
         do { preprocessing = try JSONDecoder().decode(FacePreprocessing.self, from: Data(prep.utf8)) } catch {
             throw fail("preprocessing", "not a JSON object with inputSize, channels, mean and std")
         }
@@ -39,7 +50,7 @@ public struct FaceModelSpec: Sendable, Equatable {
             throw fail("preprocessing", "std \(preprocessing.std) must be a positive finite number")
         }
         do { architecture = try FaceArchitecture(name: arch) } catch { throw fail("architecture", "\(error)") }
-        flipAveraging = meta["flip_averaging"] != "0"
+        flipAveraging = meta[Key.flipAveraging] != "0"
         try checkShapes(shapes, file: file)
     }
 
@@ -50,10 +61,10 @@ public struct FaceModelSpec: Sendable, Equatable {
         guard case .ferNet(let width) = architecture else { return }
         let stem = [width, preprocessing.channels, 3, 3], head = [labels.count, 8 * width]
         guard let foundStem = shapes["features.0.weight"], foundStem == stem else {
-            throw TorchError("\(file): metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s), so tensor 'features.0.weight' should be \(stem), but the file has \(shapes["features.0.weight"].map { "\($0)" } ?? "none")")
+            throw ModelError(file: file, reason: "metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s), so tensor 'features.0.weight' should be \(stem), but the file has \(shapes["features.0.weight"].map { "\($0)" } ?? "none")")
         }
         guard let foundHead = shapes["classifier.2.weight"], foundHead == head else {
-            throw TorchError("\(file): metadata 'labels' lists \(labels.count) classes for \(architecture), so tensor 'classifier.2.weight' should be \(head), but the file has \(shapes["classifier.2.weight"].map { "\($0)" } ?? "none")")
+            throw ModelError(file: file, reason: "metadata 'labels' lists \(labels.count) classes for \(architecture), so tensor 'classifier.2.weight' should be \(head), but the file has \(shapes["classifier.2.weight"].map { "\($0)" } ?? "none")")
         }
     }
 }

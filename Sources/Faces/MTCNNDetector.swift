@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import TensorFiles
 import Torch
 
 /// MTCNN (Zhang et al., 2016) on TakeSense's engine, a port of facenet-pytorch's `detect_face`: an
@@ -43,6 +44,10 @@ public final class MTCNNDetector: FaceDetecting {
     public convenience init(weights: URL, configuration: Configuration = .init()) throws {
         let networks = try MTCNNNetworks()
         guard FileManager.default.fileExists(atPath: weights.path) else { throw MediaError.fileNotFound(weights.path) }
+        // A file that says it is another kind of model (the metadata contract) is refused by name.
+        if let kind = (try? SafeTensorsFile(contentsOf: weights)).flatMap({ ModelMetadata($0.metadata).inferredKind }), kind != .faceDetector {
+            throw MediaError.corrupt(weights.path, reason: "not MTCNN weights: its metadata says it is a \(kind.rawValue) model")
+        }
         do {
             try networks.load(contentsOf: weights)
         } catch let error as TorchError {

@@ -71,6 +71,11 @@ public struct TakeFaceOptions: Sendable {
     /// libtorch intra-op threads while analysing (restored afterwards): the decoder already uses every
     /// core, and MTCNN's small convolutions waste CPU time when split. nil: leave as it is.
     public var detectorThreads: Int?
+    /// Decode frames on a thread of their own, a few ahead of detection (the default); false: decode each
+    /// frame when detection asks for it, on the calling thread. Kept because it pays: on the sample take
+    /// (MTCNN, 5 frames/s, debug build, 2 loaded cores) the face pass took 2.06 s best / 2.40 s median of 6
+    /// alternating rounds with it and 2.23 s / 2.80 s without (issue 13).
+    public var readAhead = true
 
     public init(sampling: Double = 5, crop: FaceCropper? = FaceCropper(), tracker: FaceTracker.Configuration = .init(),
                 frameSize: FrameSize = .fitWithin(maxDimension: 640), decoderThreads: Int? = nil, fullDetectionInterval: Double = 2.0,
@@ -194,30 +199,35 @@ public final class TakeFaceAnalyzer {
         var lastFull = -Double.infinity
         // Frames are read on their own thread, a few ahead, so that decoding goes on while faces are detected.
         let frames = FrameQueue(capacity: 4)
-        let source = UncheckedBox(reader)
         let done = DispatchSemaphore(value: 0)
-        let producer = Thread {
-            do {
-                while let frame = try source.value.next() {
-                    guard frames.put(frame) else { break }
+        if options.readAhead {
+            let source = UncheckedBox(reader)
+            let producer = Thread {
+                do {
+                    while let frame = try source.value.next() {
+                        guard frames.put(frame) else { break }
+                    }
+                    frames.finish(nil)
+                } catch {
+                    frames.finish(error)
                 }
-                frames.finish(nil)
-            } catch {
-                frames.finish(error)
+                done.signal()
             }
+            producer.name = "TakeFaceAnalyzer frames"
+            producer.start()
+        } else {
             done.signal()
         }
-        producer.name = "TakeFaceAnalyzer frames"
-        producer.start()
         defer {
             frames.cancel()
             done.wait()
         }
+        let nextFrame: () throws -> VideoFrame? = options.readAhead ? frames.take : reader.next
         let previousThreads = Torch.threads
         if let n = options.detectorThreads, n > 0, n != previousThreads { try? Torch.setThreads(n) }
         defer { if Torch.threads != previousThreads { try? Torch.setThreads(previousThreads) } }
         var count = 0
-        while let frame = try frames.take() {
+        while let frame = try nextFrame() {
             count += 1
             width = frame.width
             height = frame.height

@@ -61,20 +61,28 @@ public struct AnalysisProgress: Sendable {
     public var fraction: Double
 }
 
-/// Runs the face and voice models over a take and assembles its `TakeAnalysis`.
+/// Runs the stages over a take and assembles its `TakeAnalysis`: face detection, face-emotion classification,
+/// speech segmentation and voice-emotion classification, each behind its own protocol (`FaceDetecting`,
+/// `FaceEmotionClassifying`, `SpeechSegmenting`, `VoiceEmotionClassifying`) so that any stage can be replaced
+/// or faked.
 ///
-/// The face pass (decode → detect → track → crop) and the voice pass (decode audio → voice-activity
-/// detection → classify each segment) run at the same time on two threads, while a third decodes video
-/// frames ahead of the face pass; face crops are classified in small batches as they are cut, and the
-/// main face's are kept when the pass ends.
+/// The face pass (decode → detect → track → crop → classify in small batches) runs in the calling task while
+/// the voice pass (decode audio → segment → classify each segment) runs in a child task beside it (`async let`);
+/// the video decoder reads frames ahead of the face pass on its own thread (`TakeFaceAnalyzer`; measured to
+/// pay, see `TakeFaceOptions.readAhead`).
 ///
 ///     let analyzer = try SceneAnalyzer(face: faceModel, voice: voiceModel, detector: MTCNNDetector(weights: url))
-///     let take = try analyzer.analyze(URL(fileURLWithPath: "take.mov"))
+///     let take = try await analyzer.analyze(URL(fileURLWithPath: "take.mov"))
 ///     print(take.verdict.decision, take.verdict.reasons)
+///
+/// Not Sendable (the face stages hold libtorch and OpenCV state used by one task at a time): share it through
+/// an actor, as `TakeSense` does.
 public final class SceneAnalyzer {
-    public let face: FaceClassifier
-    public let voice: VoiceEmotionModel
+    public let face: any FaceEmotionClassifying
+    public let voice: any VoiceEmotionClassifying
     public let detector: any FaceDetecting
+    /// Finds speech for the `.segments` voice rule; nil: the voice-activity detector configured by `options.vad`.
+    public let segmenter: (any SpeechSegmenting)?
     public var options: SceneAnalysisOptions
     /// Names written into the analysis (e.g. the model files).
     public var faceModelName: String
@@ -82,27 +90,32 @@ public final class SceneAnalyzer {
     /// The emotions compared: those both models know, in the face model's order.
     public let labels: [String]
 
-    public init(face: FaceClassifier, voice: VoiceEmotionModel, detector: any FaceDetecting, options: SceneAnalysisOptions = .init(),
+    public init(face: any FaceEmotionClassifying, voice: any VoiceEmotionClassifying, detector: any FaceDetecting,
+                segmenter: (any SpeechSegmenting)? = nil, options: SceneAnalysisOptions = .init(),
                 faceModelName: String = "face", voiceModelName: String = "voice") throws {
         self.face = face
         self.voice = voice
         self.detector = detector
+        self.segmenter = segmenter
         self.options = options
         self.faceModelName = faceModelName
         self.voiceModelName = voiceModelName
         let voiceLabels = Set(voice.labels)
         labels = face.labels.filter { voiceLabels.contains($0) }
         guard labels.count >= 2 else {
-            throw TorchError("the face model (\(face.labels.joined(separator: ","))) and the voice model (\(voice.labels.joined(separator: ","))) share fewer than two emotions")
+            throw SceneAnalysisError("the face model (\(face.labels.joined(separator: ","))) and the voice model (\(voice.labels.joined(separator: ","))) share fewer than two emotions")
         }
         if let i = options.intended, !labels.contains(i) {
-            throw TorchError("intended emotion '\(i)' is not one the models compare (\(labels.joined(separator: ", ")))")
+            throw SceneAnalysisError("intended emotion '\(i)' is not one the models compare (\(labels.joined(separator: ", ")))")
         }
     }
 
+    /// The segmenter the voice pass uses.
+    var speechSegmenter: any SpeechSegmenting { segmenter ?? VoiceActivityDetector(configuration: options.vad) }
+
     /// Analyses one take. Unreadable files throw a `MediaError` naming the file; a take without a
     /// face or without speech is analysed as far as possible and judged `unsure`.
-    public func analyze(_ url: URL, progress: ((AnalysisProgress) -> Void)? = nil) throws -> TakeAnalysis {
+    nonisolated(nonsending) public func analyze(_ url: URL, progress: ((AnalysisProgress) -> Void)? = nil) async throws -> TakeAnalysis {
         let info = try probe(url)
         guard info.video != nil || info.audio != nil else {
             throw MediaError.notMediaFile(url.path, reason: "no video or audio stream")
@@ -116,9 +129,10 @@ public final class SceneAnalyzer {
             throw MediaError.unreadable(url.path, reason: "about \(Int(duration * rate)) face frames would be sampled, more than the \(options.maxSampledFrames) per take; lower --face-fps")
         }
 
-        // Voice on its own thread while the face pass decodes the video.
-        let voiceJob = VoiceJob(model: voice, rule: options.voiceRule, vad: VoiceActivityDetector(configuration: options.vad))
-        let voiceThread = voiceJob.start(url: url, hasAudio: info.audio != nil)
+        // The voice pass in a child task while this task decodes the video for the face pass.
+        let segmenter = speechSegmenter
+        let pass = VoicePass(model: voice, rule: options.voiceRule, segmenter: segmenter), hasAudio = info.audio != nil
+        async let voicePass = pass.run(url: url, hasAudio: hasAudio)
 
         var faceFrames: [FaceFrame] = []
         var sampledTimes: [Double] = []
@@ -136,14 +150,16 @@ public final class SceneAnalyzer {
         } else {
             faceUnavailable = TakeAssembler.noVideoTrack
         }
-        voiceThread.wait()
+        // A face-pass error wins over a voice-pass one (as before): the voice pass is awaited first either way.
+        let voiceOutcome: Result<VoicePass.Output, any Error>
+        do { voiceOutcome = .success(try await voicePass) } catch { voiceOutcome = .failure(error) }
         if let faceError { throw faceError }
-        let voiceResult = try voiceJob.result()
+        let voiceResult = try voiceOutcome.get()
         progress?(AnalysisProgress(stage: .done, fraction: 1))
 
         let settings = AnalysisSettings(
             faceModel: faceModelName, voiceModel: voiceModelName, detector: detector.name, faceFPS: options.faceFPS,
-            decode: options.decode.rawValue, speech: options.voiceRule == .study ? "whole track, first 30 s (study rule)" : voiceJob.vad.description,
+            decode: options.decode.rawValue, speech: options.voiceRule == .study ? "whole track, first 30 s (study rule)" : segmenter.description,
             intended: options.intended, policy: options.policy)
         let assembler = TakeAssembler(labels: labels, policy: options.policy, intended: options.intended)
         var analysis = assembler.assemble(
@@ -156,10 +172,27 @@ public final class SceneAnalyzer {
                                                          frameRate: info.video?.frameRate))
     }
 
+    /// The same analysis for synchronous callers (command-line code, benchmarks): runs `analyze` in a task and
+    /// blocks this thread until it ends. Never call it from async code (it would hold a cooperative thread).
+    @available(*, noasync, message: "use the async analyze(_:progress:)")
+    public func analyze(_ url: URL, progress: ((AnalysisProgress) -> Void)? = nil) throws -> TakeAnalysis {
+        // The task is the analyzer's only user while this thread waits, so handing it over is safe.
+        nonisolated(unsafe) let analyzer = self
+        nonisolated(unsafe) let progress = progress
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Result<TakeAnalysis, any Error>?
+        Task {
+            do { outcome = .success(try await analyzer.analyze(url, progress: progress)) } catch { outcome = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try outcome!.get()
+    }
+
     private func analyzeFaces(_ url: URL, duration: Double, progress: ((AnalysisProgress) -> Void)?) throws
         -> (frames: [FaceFrame], sampled: [Double], otherFaces: Int, thumbnails: [Thumbnail])
     {
-        let cropper = FaceCropper(size: face.preprocessing.inputSize, margin: options.cropMargin, format: .gray)
+        let cropper = FaceCropper(size: face.inputSize, margin: options.cropMargin, format: .gray)
         var faceOptions = TakeFaceOptions(sampling: options.faceFPS ?? .infinity, crop: cropper)
         faceOptions.decode = options.decode
         let analyzer = TakeFaceAnalyzer(detector: detector, options: faceOptions)
@@ -204,16 +237,24 @@ public final class SceneAnalyzer {
 
     /// Probabilities of each crop (gray, `inputSize` square), in order.
     private func classify(_ crops: [FaceCrop]) throws -> [EmotionProbabilities] {
-        let side = face.preprocessing.inputSize
-        let gray = try Tensor(crops.flatMap { $0.picture.pixels }, shape: [crops.count, 1, side, side]).to(.float32) / 255.0
-        let p = try face.probabilities(gray: gray).floats()
-        let k = face.labels.count
-        return crops.indices.map { j in
+        let rows = try face.probabilities(faces: crops.map(\.picture))
+        let labels = face.labels
+        guard rows.count == crops.count, rows.allSatisfy({ $0.count == labels.count }) else {
+            throw SceneAnalysisError("the face classifier returned \(rows.count) rows for \(crops.count) crops (\(labels.count) labels each expected)")
+        }
+        return rows.map { row in
             var probs: EmotionProbabilities = [:]
-            for (i, label) in face.labels.enumerated() { probs[label] = Double(p[j * k + i]) }
+            for (i, label) in labels.enumerated() { probs[label] = row[i] }
             return probs
         }
     }
+}
+
+/// A take the analyzer cannot judge with the stages it was given (labels that do not meet, a stage answering
+/// with the wrong shape): one line.
+public struct SceneAnalysisError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Identifies a crop: its track and frame.
@@ -222,59 +263,45 @@ struct CropKey: Hashable {
     init(_ crop: FaceCrop) { track = crop.trackID; frame = crop.frameIndex }
 }
 
-/// The voice pass, run on its own thread.
-final class VoiceJob: @unchecked Sendable {
-    struct Output {
+/// The voice pass: decode the audio, find speech, classify each stretch. A value (all Sendable), run in a
+/// child task of `SceneAnalyzer.analyze`.
+struct VoicePass: Sendable {
+    struct Output: Sendable {
         var segments: [VoiceSegment]
         var unavailable: String?
     }
 
-    let model: VoiceEmotionModel
+    let model: any VoiceEmotionClassifying
     let rule: VoiceRule
-    let vad: VoiceActivityDetector
-    private var output: Result<Output, any Error> = .success(Output(segments: []))
+    let segmenter: any SpeechSegmenting
 
-    init(model: VoiceEmotionModel, rule: VoiceRule, vad: VoiceActivityDetector) {
-        self.model = model
-        self.rule = rule
-        self.vad = vad
-    }
-
-    func start(url: URL, hasAudio: Bool) -> DispatchGroup {
-        let group = DispatchGroup()
-        group.enter()
-        let thread = Thread { [self] in
-            output = Result { try run(url: url, hasAudio: hasAudio) }
-            group.leave()
-        }
-        thread.name = "SceneAnalyzer voice"
-        thread.start()
-        return group
-    }
-
-    func result() throws -> Output { try output.get() }
-
-    private func run(url: URL, hasAudio: Bool) throws -> Output {
+    func run(url: URL, hasAudio: Bool) async throws -> Output {
         guard hasAudio else { return Output(segments: [], unavailable: TakeAssembler.noAudioTrack) }
-        let reader = try AudioReader(url: url, sampleRate: VoiceEmotionModel.sampleRate)
+        let sampleRate = model.sampleRate
+        let reader = try AudioReader(url: url, sampleRate: sampleRate)
         let samples = try reader.readAll()
         let offset = reader.startTime ?? 0
-        let rate = Double(VoiceEmotionModel.sampleRate)
+        let rate = Double(sampleRate)
         let ranges: [Range<Int>]
         switch rule {
         case .study:
-            ranges = samples.isEmpty ? [] : [0..<min(samples.count, VoiceEmotionModel.windowSamples)]
+            // The study's rule: the first 30 s as one prediction.
+            ranges = samples.isEmpty ? [] : [0..<min(samples.count, 30 * sampleRate)]
         case .segments:
-            ranges = vad.segments(samples: samples, sampleRate: VoiceEmotionModel.sampleRate).map { $0.samples }
+            ranges = try segmenter.segments(samples: samples, sampleRate: sampleRate).map { $0.samples }
         }
+        let labels = model.labels
         var out: [VoiceSegment] = []
         for r in ranges where !r.isEmpty {
+            try Task.checkCancellation()
             let p = try model.probabilities(samples: Array(samples[r]))
+            guard p.count == labels.count, let best = p.indices.max(by: { p[$0] < p[$1] }) else {
+                throw SceneAnalysisError("the voice classifier returned \(p.count) probabilities for \(labels.count) labels")
+            }
             var probs: EmotionProbabilities = [:]
-            for (i, label) in model.labels.enumerated() { probs[label] = Double(p[i]) }
-            let top = model.labels[p.indices.max { p[$0] < p[$1] }!]
+            for (i, label) in labels.enumerated() { probs[label] = Double(p[i]) }
             out.append(VoiceSegment(start: offset + Double(r.lowerBound) / rate, end: offset + Double(r.upperBound) / rate,
-                                    emotion: top, probabilities: probs))
+                                    emotion: labels[best], probabilities: probs))
         }
         return Output(segments: out, unavailable: nil)
     }

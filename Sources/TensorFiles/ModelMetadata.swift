@@ -30,3 +30,24 @@ extension SafeTensorsFile {
         Dictionary(entries.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
     }
 }
+
+/// A model file that cannot be used: missing, malformed, or claiming what its tensors do not hold. One line
+/// naming the file and the problem (libtorch's own failures are `TorchError`).
+public struct ModelError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let file: String
+    public let reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
+
+    /// The first line of `error`, about `file` (named once).
+    public init(file: String, _ error: any Error) {
+        let text = String(describing: error)
+        let line = text.split(separator: "\n").first.map(String.init) ?? text
+        self.init(file: file, reason: line.hasPrefix(file + ": ") ? String(line.dropFirst(file.count + 2)) : line)
+    }
+
+    public var description: String { reason.contains(file) ? reason : "\(file): \(reason)" }
+}

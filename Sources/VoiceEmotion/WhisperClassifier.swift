@@ -252,8 +252,8 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
             config["head"] = options.head.rawValue
             config["pool_std"] = options.poolStd
         }
-        return ["takesense.architecture": Self.architecture, "takesense.config": ClassifierHead.metadataJSON(config),
-                "takesense.labels": ClassifierHead.metadataJSON(labels)]
+        return [ModelMetadata.Key.kind: ModelMetadata.Kind.voiceEmotion.rawValue, "takesense.architecture": Self.architecture,
+                "takesense.config": ClassifierHead.metadataJSON(config), "takesense.labels": ClassifierHead.metadataJSON(labels)]
     }
 
     /// Saves the weights and the metadata needed to rebuild the model.
@@ -265,6 +265,9 @@ public final class WhisperClassifier: Module, SpeechEmotionClassifier {
     /// safetensors checkpoint with its `config.json` beside it (sizes, `id2label`, head options).
     public convenience init(contentsOf url: URL) throws {
         let meta = try Checkpoint.safetensorsMetadata(url)
+        if let kind = ModelMetadata(meta).kind, kind != .voiceEmotion {
+            throw ModelError(file: url.path, reason: "metadata 'takesense.kind' says \(kind.rawValue), not a voice-emotion model")
+        }
         var config: [String: Any]
         var labels: [String]
         if let text = meta["takesense.config"] {

@@ -3,7 +3,7 @@ import Foundation
 import Reports
 
 @main
-struct TakeSense: ParsableCommand {
+struct TakeSenseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "takesense",
         abstract: "Watches a film take and tells whether the actor's face and voice carry the same emotion.",
@@ -67,10 +67,8 @@ enum OutputGuard {
     ///   - inputs: every input file (nil skipped).
     static func refuse(files: [(String, String?)], folders: [(String, String?, [String])] = [], inputs: [String?]) throws {
         let protection = InputProtection(inputs: inputs.compactMap { $0 })
-        do {
-            for (option, path) in files { try protection.check(option, path) }
-            for (option, dir, names) in folders { try protection.check(option, directory: dir, names: names) }
-        } catch { throw Failure("\(error)") }
+        for (option, path) in files { try protection.check(option, path) }
+        for (option, dir, names) in folders { try protection.check(option, directory: dir, names: names) }
     }
 
     /// Files a training run writes into its output folder.

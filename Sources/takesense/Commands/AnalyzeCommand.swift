@@ -7,6 +7,7 @@ import Foundation
 import Media
 import Reports
 import SceneAnalysis
+import TakeSenseKit
 import Torch
 import Training
 import VoiceEmotion
@@ -80,25 +81,23 @@ struct AnalyzeCommand: ParsableCommand {
     func run() throws {
         // Outputs that would replace a take, a model or the policy are refused before any work.
         let protection = InputProtection(inputs: takes + [faceModel, voiceModel, policy].compactMap { $0 })
-        do {
-            try ReportOutputs.checkOutputs(takes: takes, json: json, csv: csv, html: html,
-                                           markers: try markers.map { try MarkerFormat.list($0) } ?? [],
-                                           markersDir: markersDir, protecting: protection)
-        } catch { throw Failure("\(error)") }
+        try ReportOutputs.checkOutputs(takes: takes, json: json, csv: csv, html: html,
+                                       markers: try markers.map { try MarkerFormat.list($0) } ?? [],
+                                       markersDir: markersDir, protecting: protection)
         try engine.apply()
-        let analyzer = try AnalyzeRunner.makeAnalyzer(
-            faceModel: faceModel, voiceModel: voiceModel, detection: detection, options: try options())
+        let takeSense = try TakeSense(configuration: try configuration())
         var results: [TakeAnalysis] = []
         var failures: [String] = []
-        var progress = ProgressLine()
-        progress.enabled = !quiet
+        let progress = SharedProgressLine(enabled: !quiet)
         for (i, path) in takes.enumerated() {
             let url = URL(fileURLWithPath: path)
             let label = takes.count > 1 ? "[\(i + 1)/\(takes.count)] \(url.lastPathComponent)" : url.lastPathComponent
             let started = Date()
             do {
-                var analysis = try analyzer.analyze(url) { p in
-                    progress.update(label, fraction: p.fraction, detail: p.stage.rawValue, elapsed: Date().timeIntervalSince(started))
+                var analysis = try waitFor {
+                    try await takeSense.analyze(url) { p in
+                        progress.update(label, fraction: p.fraction, detail: p.stage.rawValue, elapsed: Date().timeIntervalSince(started))
+                    }
                 }
                 analysis.take = path
                 if let startTimecode {
@@ -129,27 +128,29 @@ struct AnalyzeCommand: ParsableCommand {
     /// Most takes in one `analyze` run (resource bound, README "Limits").
     static let maxTakes = 1_000
 
-    func options() throws -> SceneAnalysisOptions {
-        var policy = VerdictPolicy()
+    /// The library's configuration these options describe. The policy file is read here so that its errors
+    /// name the option's file before any model is loaded.
+    func configuration() throws -> TakeSenseConfiguration {
+        var configuration = TakeSenseConfiguration()
         if let file = self.policy {
-            let url = URL(fileURLWithPath: file)
-            let data: Data
-            do { data = try SmallInputFile.read(url.path, maxBytes: 1 << 20) } catch { throw Failure("\(error)") }
-            do { policy = try VerdictPolicy.parse(data, file: file) } catch { throw Failure("\(error)") }
+            let data = try SmallInputFile.read(URL(fileURLWithPath: file).path, maxBytes: 1 << 20)
+            configuration.policy = try VerdictPolicy.parse(data, file: file)
         }
-        if let retakeBelow { policy.retakeBelow = retakeBelow; policy.keepAbove = retakeBelow; policy.spanBelow = retakeBelow }
-        if let minFaceCoverage { policy.minFaceCoverage = minFaceCoverage }
-        if let minSpeech { policy.minSpeechSeconds = minSpeech }
-        var intendedName: String?
+        configuration.retakeBelow = retakeBelow
+        configuration.minFaceCoverage = minFaceCoverage
+        configuration.minSpeechSeconds = minSpeech
         if let intended {
             let e = Emotion(intended)
             guard e.isKnown else { throw Failure("--intended: unknown emotion '\(intended)'") }
-            intendedName = e.rawValue
+            configuration.intended = e.rawValue
         }
-        var options = SceneAnalysisOptions(faceFPS: faceFPS == "all" ? nil : Double(faceFPS), voiceRule: voiceRule, policy: policy,
-                                           intended: intendedName)
-        options.decode = decode
-        return options
+        configuration.faceFPS = faceFPS == "all" ? nil : Double(faceFPS)
+        configuration.voiceRule = voiceRule
+        configuration.decode = decode
+        configuration.faceModel = faceModel
+        configuration.voiceModel = voiceModel
+        detection.apply(to: &configuration)
+        return configuration
     }
 
     func writeOutputs(_ c: TakeComparison, protecting protection: InputProtection) throws {
@@ -165,21 +166,19 @@ struct AnalyzeCommand: ParsableCommand {
 extension VoiceRule: ExpressibleByArgument {}
 extension DecodeMode: ExpressibleByArgument {}
 
-/// Building the analyzer from the bundled or given models; used by `analyze`, `correlate` and the benchmarks.
+/// Building the analyzer from the bundled or given models (the library's `TakeSense.makeAnalyzer`); used by
+/// `correlate` and the benchmarks, which drive `SceneAnalyzer` themselves.
 enum AnalyzeRunner {
     static func makeAnalyzer(faceModel: String?, voiceModel: String?, detection: DetectorOptions,
                              options: SceneAnalysisOptions) throws -> SceneAnalyzer {
-        let faceURL = try BundledModels.face(faceModel), voiceURL = try BundledModels.voice(voiceModel)
-        let face: FaceClassifier, voice: VoiceEmotionModel
-        do { face = try FaceClassifier(contentsOf: faceURL) } catch { throw Failure(oneLine(error, file: faceURL.path)) }
-        do { voice = try VoiceEmotionModel(contentsOf: voiceURL) } catch { throw Failure(oneLine(error, file: voiceURL.path)) }
-        let detector = try detection.make()
-        do {
-            return try SceneAnalyzer(face: face, voice: voice, detector: detector, options: options,
-                                     faceModelName: faceURL.lastPathComponent, voiceModelName: voiceURL.lastPathComponent)
-        } catch {
-            throw Failure("\(error)")
-        }
+        var configuration = TakeSenseConfiguration()
+        configuration.faceModel = faceModel
+        configuration.voiceModel = voiceModel
+        detection.apply(to: &configuration)
+        let (stages, files) = try TakeSense.makeAnalyzer(configuration)
+        // Rebuilt with the caller's options, so that they are checked against the models (e.g. the intended emotion).
+        return try SceneAnalyzer(face: stages.face, voice: stages.voice, detector: stages.detector, options: options,
+                                 faceModelName: files.face.lastPathComponent, voiceModelName: files.voice.lastPathComponent)
     }
 
     /// Analyses videos with the default models and settings (for `correlate` on videos).
@@ -208,3 +207,37 @@ enum AnalyzeRunner {
     }
 }
 
+/// The progress line, updated from the analysis task while this thread waits for it.
+final class SharedProgressLine: @unchecked Sendable {
+    // Guarded by `lock`: the analysis task writes while the command's thread may finish the line.
+    private let lock = NSLock()
+    private var line = ProgressLine()
+
+    init(enabled: Bool) { line.enabled = enabled }
+
+    func update(_ label: String, fraction: Double, detail: String, elapsed: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        line.update(label, fraction: fraction, detail: detail, elapsed: elapsed)
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        line.finish()
+    }
+}
+
+/// Runs async library code from a synchronous command: the commands run on the main thread, outside the
+/// cooperative pool, so the task keeps every pool thread (the face and the voice pass run side by side).
+func waitFor<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var outcome: Result<T, any Error>?
+    Task {
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    // The semaphore orders the task's write before this read.
+    return try outcome!.get()
+}

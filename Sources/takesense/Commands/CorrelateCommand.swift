@@ -60,9 +60,7 @@ struct CorrelateCommand: ParsableCommand {
         for input in inputs { try collected.add(input) }
         if !omgVideos.isEmpty {
             let set: OMGSceneSet
-            do {
-                set = try OMGEmotion.load(videosCSVs: omgVideos, annotationsRoot: omgAnnotations, clipsRoot: omgClips)
-            } catch { throw Failure("\(error)") }
+            set = try OMGEmotion.load(videosCSVs: omgVideos, annotationsRoot: omgAnnotations, clipsRoot: omgClips)
             correlateLog("OMG-Emotion: \(set.summary)")
             if !set.missingClips.isEmpty {
                 correlateLog("  no clip found for \(set.missingClips.count) utterance\(set.missingClips.count == 1 ? "" : "s"), e.g. \(set.missingClips.prefix(3).joined(separator: ", "))")
@@ -70,17 +68,15 @@ struct CorrelateCommand: ParsableCommand {
             for entry in set.manifestEntries { try collected.addEntry(entry) }
         }
         if let labels {
-            do { collected.entries += try SceneManifest.load(path: labels) } catch { throw Failure("\(error)") }
+            collected.entries += try SceneManifest.load(path: labels)
         }
         // Every file read so far (manifests, their rows, folders' files, labels) is an input no output may replace.
         let protection = InputProtection(inputs: collected.files + [labels, omgAnnotations].compactMap { $0 } + omgVideos)
-        do {
-            try protection.check("--json", json)
-            try protection.check("--html", html)
-            try protection.check("--csv", directory: csv, names: CorrelationCSV.fileNames)
-            try protection.check("--save-analyses", directory: saveAnalyses,
-                                 names: CorrelationInputs.savedNames(collected.videos.map(\.path)))
-        } catch { throw Failure("\(error)") }
+        try protection.check("--json", json)
+        try protection.check("--html", html)
+        try protection.check("--csv", directory: csv, names: CorrelationCSV.fileNames)
+        try protection.check("--save-analyses", directory: saveAnalyses,
+                             names: CorrelationInputs.savedNames(collected.videos.map(\.path)))
         let analyses = try collected.resolve(saveTo: saveAnalyses, log: correlateLog) {
             try engine.apply()
             return try AnalyzeRunner.analyzeForCorrelation($0)
@@ -94,9 +90,7 @@ struct CorrelateCommand: ParsableCommand {
             return set.names
         }
         let table: SceneTable
-        do {
-            table = try SceneTable(analyses: analyses, labels: imposed, truth: TakeFiles.matcher(collected.entries))
-        } catch { throw Failure("\(error)") }
+        table = try SceneTable(analyses: analyses, labels: imposed, truth: TakeFiles.matcher(collected.entries))
         let report = CorrelationStudy.run(table, options: CorrelationOptions(yatesCorrection: !noYates, alpha: alpha))
 
         if json == "-" {
@@ -146,13 +140,11 @@ struct EvaluateScenes: ParsableCommand {
 
     func run() throws {
         let scenes: [LabelledScene]
-        do { scenes = try ScenesManifest.load(path: manifest) } catch { throw Failure("\(error)") }
+        scenes = try ScenesManifest.load(path: manifest)
         guard !scenes.isEmpty else { throw Failure("\(manifest): no scenes") }
         let protection = InputProtection(inputs: [manifest] + scenes.map(\.path))
-        do {
-            try protection.check("--json", json)
-            try protection.check("--save-analyses", directory: saveAnalyses, names: CorrelationInputs.savedNames(scenes.map(\.path)))
-        } catch { throw Failure("\(error)") }
+        try protection.check("--json", json)
+        try protection.check("--save-analyses", directory: saveAnalyses, names: CorrelationInputs.savedNames(scenes.map(\.path)))
 
         let analyses = try CorrelationInputs.sceneAnalyses(scenes, manifest: manifest, saveTo: saveAnalyses, log: correlateLog) {
             try engine.apply()
@@ -172,9 +164,7 @@ struct EvaluateScenes: ParsableCommand {
 
 /// Writes `data` to `path`, one line on failure; reports the file on standard error.
 private func correlateWrite(_ data: Data, to path: String) throws {
-    do { try OutputSet.write(data, to: URL(fileURLWithPath: path)) } catch {
-        throw Failure("\(error)")
-    }
+    try OutputSet.write(data, to: URL(fileURLWithPath: path))
     correlateLog("wrote \(path)")
 }
 

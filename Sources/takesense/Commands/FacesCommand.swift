@@ -2,6 +2,8 @@ import ArgumentParser
 import Faces
 import Foundation
 import Media
+import TakeSenseKit
+import TensorFiles
 import Torch
 
 /// `takesense faces ...`: face detection, tracking and the MTCNN weights import.
@@ -31,39 +33,25 @@ struct DetectorOptions: ParsableArguments {
     var cascade: String?
 
     func make() throws -> any FaceDetecting {
-        let size: Int? = detectionSize > 0 ? detectionSize : nil
-        switch detector {
-        case .haar:
-            return try HaarCascadeDetector(
-                cascade: cascade.map { URL(fileURLWithPath: $0) } ?? HaarCascadeDetector.defaultCascade,
-                configuration: .init(minFaceSize: minFace, detectionSize: size))
-        case .mtcnn:
-            return try MTCNNDetector(weights: try BundledModels.mtcnn(mtcnnWeights),
-                                     configuration: .init(minFaceSize: Double(minFace), detectionSize: size))
-        }
+        var configuration = TakeSenseConfiguration()
+        apply(to: &configuration)
+        return try configuration.makeDetector()
+    }
+
+    /// These options in the library's configuration.
+    func apply(to configuration: inout TakeSenseConfiguration) {
+        configuration.detector = detector == .mtcnn ? .mtcnn : .haar
+        configuration.detectionSize = detectionSize
+        configuration.minFace = minFace
+        configuration.mtcnnWeights = mtcnnWeights
+        configuration.haarCascade = cascade
     }
 }
 
-extension BundledModels {
-    static func mtcnn(_ override: String?) throws -> URL {
-        if let override { return URL(fileURLWithPath: override) }
-        let url = directory.appendingPathComponent("mtcnn.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Failure("\(url.path): no bundled MTCNN weights found; pass --mtcnn-weights or set TAKESENSE_MODELS")
-        }
-        return url
-    }
-}
-
-/// Runs `body`, turning Media/Torch errors into one-line failures.
-func oneLine<R>(_ body: () throws -> R) throws -> R {
-    do {
-        return try body()
-    } catch let error as MediaError {
-        throw Failure(error.description)
-    } catch let error as TorchError {
-        throw Failure(error.message)
-    }
+/// Runs `body`. Every error type in TakeSense describes itself in one line naming the file
+/// (`CustomStringConvertible`), which is what the command prints: nothing to re-wrap. Kept for its callers.
+func oneLine<R>(_ body: () throws -> R) rethrows -> R {
+    try body()
 }
 
 struct FacesDetect: ParsableCommand {
@@ -169,7 +157,8 @@ struct FacesImportMTCNN: ParsableCommand {
                 print("\(name): \(report.loaded.count) tensors, \(module.parameterCount()) parameters")
             }
             try networks.save(to: URL(fileURLWithPath: output), metadata: [
-                "architecture": "mtcnn", "source": source, "licence": "MIT (facenet-pytorch, Tim Esler)",
+                ModelMetadata.Key.kind: ModelMetadata.Kind.faceDetector.rawValue, ModelMetadata.Key.architecture: "mtcnn",
+                ModelMetadata.Key.source: source, ModelMetadata.Key.licence: "MIT (facenet-pytorch, Tim Esler)",
             ])
             print("wrote \(output)")
         }

@@ -8,8 +8,8 @@ import VoiceEmotion
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "Import and inspect model weights.",
-        subcommands: [ImportWhisper.self, InspectModel.self]
+        abstract: "Import, inspect and migrate model weights.",
+        subcommands: [ImportWhisper.self, InspectModel.self, MigrateModel.self]
     )
 }
 
@@ -63,11 +63,13 @@ struct ImportWhisper: ParsableCommand {
     }
 }
 
-/// `takesense models inspect FILE.safetensors`: what a weight file holds (architecture, sizes, labels, tensors).
+/// `takesense models inspect FILE.safetensors`: what a weight file holds (kind, architecture, labels, input
+/// transform, calibration, recipe, data, licence, tensors), read through the metadata contract (`ModelMetadata`),
+/// so files written before it are described too.
 struct InspectModel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a safetensors model file's architecture, configuration, labels and tensor count."
+        abstract: "Show a safetensors model file's kind, architecture, labels, calibration, provenance and tensor count."
     )
 
     @Argument(help: "A .safetensors file.", completion: .file(extensions: ["safetensors"]))
@@ -75,21 +77,72 @@ struct InspectModel: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
-        let meta: [String: String]
-        let tensors: [String: Tensor]
-        do {
-            meta = try Checkpoint.safetensorsMetadata(url)
-            tensors = try Checkpoint.loadSafetensors(url)
-        } catch {
-            throw Failure("\(error)")
-        }
+        let raw = try Checkpoint.safetensorsMetadata(url)
+        let tensors = try Checkpoint.loadSafetensors(url)
+        let meta = ModelMetadata(raw)
+        typealias Key = ModelMetadata.Key
         let parameters = tensors.values.reduce(0) { $0 + $1.count }
         let types = Set(tensors.values.map { $0.dtype.description }).sorted().joined(separator: ", ")
         print("file: \(file)")
-        print("architecture: \(meta["takesense.architecture"] ?? "(not recorded)")")
-        if let config = meta["takesense.config"] { print("config: \(config)") }
-        if let labels = meta["takesense.labels"] { print("labels: \(labels)") }
-        if let source = meta["takesense.source"] { print("source: \(source)") }
+        print("kind: \(meta.inferredKind?.rawValue ?? "(not recorded)")")
+        print("architecture: \(meta.architecture ?? "(not recorded)")")
+        if let config = meta[Key.config] { print("config: \(config)") }
+        if let labels = meta.labels { print("labels: \(labels.joined(separator: ", "))") }
+        if let prep = meta[Key.preprocessing] { print("preprocessing: \(prep)") }
+        if let tta = meta[Key.testTimeAugmentation] { print("test-time augmentation: \(tta)") }
+        if let t = meta[Key.temperature] {
+            print("calibration: temperature \(t)\(meta[Key.confusion] != nil ? ", with its confusion matrix" : "")")
+        }
+        if let fit = meta[Key.fitOn] { print("calibration fitted on: \(fit)") }
+        if let recipe = meta.recipe { print("recipe: \(recipe)") }
+        if let preset = meta["takesense.recipe_preset"] { print("recipe preset: \(preset)") }
+        if let data = meta[Key.dataset] { print("dataset: \(data)") }
+        if let licence = meta[Key.licence] { print("licence: \(licence)") }
+        if let source = meta[Key.source] { print("source: \(source)") }
+        let shown: Set<String> = [Key.kind, Key.architecture, Key.config, Key.labels, Key.preprocessing, Key.testTimeAugmentation,
+                                  Key.temperature, Key.confusion, Key.fitOn, Key.recipe, "takesense.recipe_preset", Key.dataset,
+                                  Key.licence, Key.source]
+        for key in meta.entries.keys.sorted() where !shown.contains(key) {
+            let value = meta.entries[key] ?? ""
+            print("\(key.dropFirst(ModelMetadata.prefix.count)): \(value.count > 200 ? String(value.prefix(200)) + "..." : value)")
+        }
+        if meta.hasLegacyKeys {
+            print("metadata: written before the takesense.* contract (read as above); `takesense models migrate \(file)` rewrites it")
+        }
         print("tensors: \(tensors.count), \(String(format: "%.2f", Double(parameters) / 1e6))M values (\(types))")
+    }
+}
+
+/// `takesense models migrate FILE...`: the metadata of files written before the contract rewritten under the
+/// `takesense.*` keys; only the header changes, the tensors' bytes are copied as they are.
+struct MigrateModel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Rewrite a model file's metadata under the takesense.* keys (tensors untouched; in place, or to --output)."
+    )
+
+    @Argument(help: "Safetensors model files.", completion: .file(extensions: ["safetensors"]))
+    var files: [String]
+
+    @Option(name: .shortAndLong, help: "Write the migrated file here instead of replacing the file (one file only).")
+    var output: String?
+
+    func validate() throws {
+        if output != nil, files.count != 1 { throw ValidationError("--output takes exactly one input file") }
+    }
+
+    func run() throws {
+        if let output { try OutputGuard.refuse(files: [("--output", output)], inputs: files) }
+        for file in files {
+            let url = URL(fileURLWithPath: file)
+            let before = ModelMetadata(try Checkpoint.safetensorsMetadata(url))
+            let target = output.map { URL(fileURLWithPath: $0) } ?? url
+            guard before.hasLegacyKeys || before.kind == nil || output != nil else {
+                print("\(file): already under takesense.* keys")
+                continue
+            }
+            let written = try ModelMetadata.migrate(url, to: target)
+            print("\(target.path): \(written.count) metadata keys under takesense.* (kind \(written[ModelMetadata.Key.kind] ?? "unknown"))")
+        }
     }
 }

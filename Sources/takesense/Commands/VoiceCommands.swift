@@ -181,15 +181,3 @@ struct StatisticsRecipeOptions: ParsableArguments {
                              maxCopies: useCopies, corpusBalanced: !noCorpusBalance, seed: headSeed)
     }
 }
-
-extension BundledModels {
-    /// `Models/voice-emotion.safetensors`, or the file given.
-    static func voice(_ override: String?) throws -> URL {
-        if let override { return URL(fileURLWithPath: override) }
-        let url = directory.appendingPathComponent("voice-emotion.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Failure("\(url.path): no bundled voice model found; pass --model or set TAKESENSE_MODELS")
-        }
-        return url
-    }
-}

@@ -1,6 +1,7 @@
 import Datasets
 import FaceEmotion
 import Foundation
+import TensorFiles
 import Testing
 import Torch
 import Training
@@ -95,7 +96,7 @@ import TakeSenseTestSupport
         // Not a face model: a plain safetensors file without TakeSense metadata.
         let plain = dir.appendingPathComponent("plain.safetensors")
         try Linear(2, 2).save(to: plain)
-        #expect(throws: TorchError.self) { try FaceClassifier(contentsOf: plain) }
+        #expect(throws: ModelError.self) { try FaceClassifier(contentsOf: plain) }
     }
 
     @Test func augmentationIsSeededAndKeepsRange() throws {

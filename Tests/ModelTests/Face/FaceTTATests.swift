@@ -1,6 +1,7 @@
 import Datasets
 import FaceEmotion
 import Foundation
+import TensorFiles
 import Testing
 import Torch
 
@@ -65,9 +66,9 @@ struct FaceTTATests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tta-bad-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try model.save(to: url, extra: [FaceClassifier.temperatureKey: "-1"])
-        #expect(throws: TorchError.self) { try FaceClassifier(contentsOf: url) }
+        #expect(throws: ModelError.self) { try FaceClassifier(contentsOf: url) }
         try model.save(to: url, extra: [FaceClassifier.confusionKey: "[[1,2],[3,4]]"])
-        #expect(throws: TorchError.self) { try FaceClassifier(contentsOf: url) }
+        #expect(throws: ModelError.self) { try FaceClassifier(contentsOf: url) }
     }
 
     @Test func degradationsMatchReferences() throws {

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@Suite("takesense models inspect / migrate")
+struct ModelsCLITests {
+    static let shipped = [("face-emotion.safetensors", "face-emotion", "fernet-20"),
+                          ("voice-emotion.safetensors", "voice-emotion", "WhisperForAudioClassification"),
+                          ("mtcnn.safetensors", "face-detector", "mtcnn")]
+
+    @Test("inspect describes every shipped model: kind, architecture, and the labels of the classifiers", arguments: shipped)
+    func inspectShipped(_ file: String, _ kind: String, _ architecture: String) throws {
+        let model = CLI.repository.appendingPathComponent("Models/" + file).path
+        let r = try CLI.run(["models", "inspect", model], in: try CLI.temporaryDirectory())
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("kind: \(kind)\n") && r.out.contains("architecture: \(architecture)\n"), "\(r.out)")
+        if kind != "face-detector" { #expect(r.out.contains("labels: angry, disgust, fear, happy, neutral, sad\n"), "\(r.out)") }
+        #expect(!r.out.contains("written before the takesense.* contract"), "\(r.out)")
+    }
+
+    @Test("migrate turns a legacy face model into the contract's keys; analyze reads both the same")
+    func migrateLegacyFile() throws {
+        let dir = try CLI.temporaryDirectory()
+        let legacy = dir.appendingPathComponent("legacy.safetensors"), migrated = dir.appendingPathComponent("migrated.safetensors")
+        // The shipped face model written back under the legacy bare keys, as today's training code still writes.
+        try SafeTensorsBytes.edit(CLI.repository.appendingPathComponent("Models/face-emotion.safetensors"), to: legacy, metadata: { meta in
+            for key in ["kind", "architecture", "labels", "preprocessing"] { meta[key] = nil }
+            let labels = meta.removeValue(forKey: "takesense.labels") ?? ""
+            meta["labels"] = (try? JSONSerialization.jsonObject(with: Data(labels.utf8)) as? [String])?.joined(separator: ",")
+            meta["kind"] = "takesense.face-emotion"
+            meta["architecture"] = meta.removeValue(forKey: "takesense.architecture")
+            meta["preprocessing"] = meta.removeValue(forKey: "takesense.preprocessing")
+            meta.removeValue(forKey: "takesense.kind")
+        })
+        let before = try CLI.run(["models", "inspect", legacy.path], in: dir)
+        #expect(before.status == 0 && before.out.contains("kind: face-emotion\n") && before.out.contains("written before the takesense.* contract"), "\(before.out)\(before.err)")
+        let r = try CLI.run(["models", "migrate", legacy.path, "--output", migrated.path], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let after = try CLI.run(["models", "inspect", migrated.path], in: dir)
+        #expect(after.out.contains("kind: face-emotion\n") && !after.out.contains("written before"), "\(after.out)")
+        let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4").path
+        var faces: [[String: Double]] = []
+        for model in [legacy, migrated] {
+            let out = dir.appendingPathComponent(model.lastPathComponent + ".json")
+            let a = try CLI.run(["analyze", sample, "--face-model", model.path, "--json", out.path, "--quiet", "--face-fps", "1"], in: dir)
+            #expect(a.status == 0, "\(a.err)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any]
+            faces.append((json?["face"] as? [String: Any])?["probabilities"] as? [String: Double] ?? [:])
+        }
+        #expect(faces.count == 2 && faces[0] == faces[1] && faces[0].count == 6, "\(faces)")
+    }
+}
