@@ -104,7 +104,7 @@ let package = Package(
         // face and voice passes side by side, and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Faces", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Media", "Torch"]),
         // The library's entry point: `TakeSense` built from a Codable configuration that finds the bundled models.
-        .target(name: "TakeSenseKit", dependencies: ["SceneAnalysis", "Director", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Reports", "TensorFiles", "Torch"]),
+        .target(name: "TakeSenseKit", dependencies: ["SceneAnalysis", "VoiceActivity", "Director", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Reports", "TensorFiles", "Torch"]),
         // The benchmarks of BENCHMARKS.md (`takesense bench ...`): Codable results rendered as Markdown tables,
         // the ffmpeg CLI and Python references, and the synthetic frames and takes they run on.
         .target(name: "TakeSenseBench", dependencies: [
@@ -151,7 +151,9 @@ let package = Package(
         .testTarget(name: "TakeSenseBenchTests", dependencies: ["TakeSenseBench", "TakeSenseTestSupport"]),
         .testTarget(
             name: "TakeSenseKitTests",
-            dependencies: ["TakeSenseKit", "SceneAnalysis", "Director", "Faces", "FaceEmotion", "Media", "TensorFiles", "VoiceEmotion", "TakeSenseTestSupport"],
+            dependencies: [
+                "TakeSenseKit", "SceneAnalysis", "Director", "Faces", "FaceEmotion", "Media", "TensorFiles", "VoiceActivity", "VoiceEmotion", "TakeSenseTestSupport",
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseBench", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),

@@ -88,5 +88,3 @@ public enum EmotionManifest {
     }
 }
 
-@available(*, deprecated, renamed: "EmotionManifest")
-public typealias SceneManifest = EmotionManifest

@@ -99,5 +99,3 @@ public enum FaceVoiceManifest {
     }
 }
 
-@available(*, deprecated, renamed: "FaceVoiceManifest")
-public typealias ScenesManifest = FaceVoiceManifest

@@ -153,9 +153,6 @@ public struct VoiceEmotionSegment: Codable, Sendable, Equatable {
     }
 }
 
-/// The old name, kept until `SceneAnalysis` (edited in parallel, issue 13) says `VoiceEmotionSegment`.
-@available(*, deprecated, renamed: "VoiceEmotionSegment")
-public typealias VoiceSegment = VoiceEmotionSegment
 
 /// How far face and voice carry the same emotion.
 public struct Congruence: Codable, Sendable, Equatable {

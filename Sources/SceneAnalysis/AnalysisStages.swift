@@ -2,6 +2,7 @@ import FaceEmotion
 import Faces
 import Foundation
 import Torch
+import VoiceActivity
 import VoiceEmotion
 
 // The stages `SceneAnalyzer` runs, one protocol each (face detection is `FaceDetecting`, in Faces), so any
@@ -30,7 +31,7 @@ public protocol VoiceEmotionClassifying: Sendable {
 
 /// Finds the stretches of speech in a track. Its description is written into the analysis settings.
 public protocol SpeechSegmenting: Sendable, CustomStringConvertible {
-    func segments(samples: [Float], sampleRate: Int) throws -> [SpeechSegment]
+    func segments(samples: [Float], sampleRate: Int) throws -> [VoiceActivitySegment]
 }
 
 extension FaceClassifier: FaceEmotionClassifying {

@@ -267,7 +267,7 @@ struct CropKey: Hashable {
 /// child task of `SceneAnalyzer.analyze`.
 struct VoicePass: Sendable {
     struct Output: Sendable {
-        var segments: [VoiceSegment]
+        var segments: [VoiceEmotionSegment]
         var unavailable: String?
     }
 
@@ -291,7 +291,7 @@ struct VoicePass: Sendable {
             ranges = try segmenter.segments(samples: samples, sampleRate: sampleRate).map { $0.samples }
         }
         let labels = model.labels
-        var out: [VoiceSegment] = []
+        var out: [VoiceEmotionSegment] = []
         for r in ranges where !r.isEmpty {
             try Task.checkCancellation()
             let p = try model.probabilities(samples: Array(samples[r]))
@@ -300,7 +300,7 @@ struct VoicePass: Sendable {
             }
             var probs: EmotionProbabilities = [:]
             for (i, label) in labels.enumerated() { probs[label] = Double(p[i]) }
-            out.append(VoiceSegment(start: offset + Double(r.lowerBound) / rate, end: offset + Double(r.upperBound) / rate,
+            out.append(VoiceEmotionSegment(start: offset + Double(r.lowerBound) / rate, end: offset + Double(r.upperBound) / rate,
                                     emotion: labels[best], probabilities: probs))
         }
         return Output(segments: out, unavailable: nil)

@@ -2,6 +2,7 @@ import Director
 import FaceEmotion
 import Faces
 import Foundation
+import VoiceActivity
 import SceneAnalysis
 import TensorFiles
 import Torch

@@ -1,6 +1,7 @@
 import Director
 import Faces
 import Foundation
+import VoiceActivity
 import Media
 import Reports
 import SceneAnalysis

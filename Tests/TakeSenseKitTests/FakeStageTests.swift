@@ -1,6 +1,7 @@
 import Director
 import Faces
 import Foundation
+import VoiceActivity
 import Media
 import SceneAnalysis
 import Testing
@@ -34,9 +35,9 @@ final class FixedFaceClassifier: FaceEmotionClassifying {
 /// Two stretches of "speech" at fixed times, whatever the audio.
 struct FixedSegmenter: SpeechSegmenting {
     let description = "fixed: 0.5-1.5 s and 2.0-2.5 s"
-    func segments(samples: [Float], sampleRate: Int) throws -> [SpeechSegment] {
-        [SpeechSegment(startSample: sampleRate / 2, endSample: 3 * sampleRate / 2, sampleRate: sampleRate),
-         SpeechSegment(startSample: 2 * sampleRate, endSample: 5 * sampleRate / 2, sampleRate: sampleRate)]
+    func segments(samples: [Float], sampleRate: Int) throws -> [VoiceActivitySegment] {
+        [VoiceActivitySegment(startSample: sampleRate / 2, endSample: 3 * sampleRate / 2, sampleRate: sampleRate),
+         VoiceActivitySegment(startSample: 2 * sampleRate, endSample: 5 * sampleRate / 2, sampleRate: sampleRate)]
     }
 }
 

@@ -68,7 +68,7 @@ struct CorrelateCommand: ParsableCommand {
             for entry in set.manifestEntries { try collected.addEntry(entry) }
         }
         if let labels {
-            collected.entries += try SceneManifest.load(path: labels)
+            collected.entries += try EmotionManifest.load(path: labels)
         }
         // Every file read so far (manifests, their rows, folders' files, labels) is an input no output may replace.
         let protection = InputProtection(inputs: collected.files + [labels, omgAnnotations].compactMap { $0 } + omgVideos)
@@ -140,7 +140,7 @@ struct EvaluateScenes: ParsableCommand {
 
     func run() throws {
         let scenes: [LabelledScene]
-        scenes = try ScenesManifest.load(path: manifest)
+        scenes = try FaceVoiceManifest.load(path: manifest)
         guard !scenes.isEmpty else { throw Failure("\(manifest): no scenes") }
         let protection = InputProtection(inputs: [manifest] + scenes.map(\.path))
         try protection.check("--json", json)

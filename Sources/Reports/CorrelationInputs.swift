@@ -1,7 +1,7 @@
 import Datasets
 import Director
 import Foundation
-import Reports
+import Correlation
 
 /// A correlation or scene-evaluation input that cannot be used (missing file, manifest cycle, too many
 /// takes): one line naming the file and the problem.
@@ -57,7 +57,7 @@ public struct CorrelationInputs {
                 throw CorrelationInputError("\(input): manifests nested more than \(Self.maxManifestDepth) deep")
             }
             let manifest: [ManifestEntry]
-            do { manifest = try SceneManifest.load(path: input) } catch { throw CorrelationInputError("\(error)") }
+            do { manifest = try EmotionManifest.load(path: input) } catch { throw CorrelationInputError("\(error)") }
             manifestStack.append((identity, input))
             defer { manifestStack.removeLast() }
             for entry in manifest { try addEntry(entry, manifest: input) }
