@@ -20,6 +20,12 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Editing-application marker files in XML (FCP7 xmeml, FCPXML) are encoded, never concatenated.
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        // Dailies (issue 16): the batch store in SQLite (GRDB) or a shared PostgreSQL, and the on-set page (Hummingbird).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // SHA-256 of each take's bytes (already built for postgres-nio).
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0" ..< "6.0.0"),
     ],
     targets: [
         // C++17 shim: an extern "C" API over libtorch with opaque handles and a thread-local last error.
@@ -68,11 +74,20 @@ let package = Package(
         .target(name: "Correlation", dependencies: ["Stats", "Director", "Datasets", "Reports"]),
         // Runs the face and voice models over a take (two threads) and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Torch"]),
+        // A day of takes: the resumable store (SQLite or PostgreSQL behind one protocol), input discovery, sharding,
+        // the batch runner and the folder watcher. Analysis comes in through `TakeAnalyzing`.
+        .target(name: "Dailies", dependencies: [
+            "Director", "Reports", "Media", "Correlation", "Datasets",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The on-set page for video assist: a Hummingbird server over a store (HTML, server-sent events, JSON API).
+        .target(name: "OnSet", dependencies: ["Dailies", "Director", "Reports", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
-                "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
+                "Faces", "Director", "Reports", "SceneAnalysis", "Correlation", "Dailies", "OnSet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,6 +105,8 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(name: "SceneAnalysisTests", dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Director", "Datasets", "Stats"], resources: [.copy("Fixtures")]),
+        // The store tests run against SQLite and PostgreSQL (a throw-away cluster, Scripts/postgres-test.sh); batch/watch end to end.
+        .testTarget(name: "DailiesTests", dependencies: ["Dailies", "Director", "Reports"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17
