@@ -23,7 +23,7 @@ as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initd
 as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=100" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
-as_pg "$bin/psql" -h "$dir" -p "$port" -U postgres -q -c "CREATE ROLE takesense LOGIN" -c "CREATE DATABASE takesense OWNER takesense" >/dev/null
+as_pg "$bin/psql" -h "$dir" -p "$port" -U postgres -q -c "CREATE ROLE takesense LOGIN CREATEDB" -c "CREATE DATABASE takesense OWNER takesense" >/dev/null
 export TAKESENSE_TEST_POSTGRES="postgres://takesense@127.0.0.1:$port/takesense"
 echo "with-postgres: PostgreSQL on 127.0.0.1:$port ($dir)" >&2
 "$@"

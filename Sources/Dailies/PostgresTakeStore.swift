@@ -26,13 +26,22 @@ public final class PostgresTakeStore: TakeStore {
         let user = url.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         let database = url.path.isEmpty || url.path == "/" ? user : String(url.path.dropFirst())
         let socketHost = url.queryItems?.first { $0.name == "host" }?.value
-        let configuration: PostgresClient.Configuration
+        let configuration: PostgresClient.Configuration, probe: PostgresConnection.Configuration
         if let socketHost, socketHost.hasPrefix("/") {
-            configuration = .init(unixSocketPath: "\(socketHost)/.s.PGSQL.\(url.port ?? 5432)", username: user, password: url.password,
-                                  database: database)
+            let socket = "\(socketHost)/.s.PGSQL.\(url.port ?? 5432)"
+            configuration = .init(unixSocketPath: socket, username: user, password: url.password, database: database)
+            probe = .init(unixSocketPath: socket, username: user, password: url.password, database: database)
         } else {
-            configuration = .init(host: url.host ?? "127.0.0.1", port: url.port ?? 5432, username: user, password: url.password,
-                                  database: database, tls: .disable)
+            let host = url.host ?? "127.0.0.1", port = url.port ?? 5432
+            configuration = .init(host: host, port: port, username: user, password: url.password, database: database, tls: .disable)
+            probe = .init(host: host, port: port, username: user, password: url.password, database: database, tls: .disable)
+        }
+        // One plain connection first: the pool retries a refused connection or login quietly, this says why at once.
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: Logger(label: "takesense.store"))
+            try await connection.close()
+        } catch {
+            throw StoreError(location, "cannot connect: \(reason(error))")
         }
         let store = PostgresTakeStore(location: location, client: PostgresClient(configuration: configuration))
         do {
@@ -47,6 +56,9 @@ public final class PostgresTakeStore: TakeStore {
     /// One line out of a PostgreSQL error (its server message when there is one).
     static func reason(_ error: any Error) -> String {
         if let e = error as? StoreError { return e.reason }
+        if let e = error as? PostgresTransactionError, let inner = e.closureError ?? e.beginError ?? e.commitError ?? e.rollbackError {
+            return reason(inner)
+        }
         if let e = error as? PSQLError {
             if let message = e.serverInfo?[.message] { return message }
             if let underlying = e.underlying { return "\(e.code): \(underlying)" }
@@ -84,7 +96,7 @@ public final class PostgresTakeStore: TakeStore {
             if !exists {
                 if try await c.query("SELECT to_regclass('takesense_takes') IS NOT NULL", logger: Logger(label: "takesense.store"))
                     .collect().first?.decode(Bool.self) == true {
-                    throw StoreError(location, "has a takesense_takes table that is not a TakeSense store's; refusing to touch it")
+                    throw StoreError(location, "not a TakeSense store (a takesense_takes table without takesense_store); refusing to touch it")
                 }
                 for statement in [
                     "CREATE TABLE takesense_store (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -115,13 +127,17 @@ public final class PostgresTakeStore: TakeStore {
                 return
             }
             var format: String?, version: String?
-            for try await (key, value) in try await c.query("SELECT key, value FROM takesense_store", logger: Logger(label: "takesense.store"))
-                .decode((String, String).self) {
-                if key == "format" { format = value }
-                if key == "version" { version = value }
+            do {
+                for try await (key, value) in try await c.query("SELECT key, value FROM takesense_store", logger: Logger(label: "takesense.store"))
+                    .decode((String, String).self) {
+                    if key == "format" { format = value }
+                    if key == "version" { version = value }
+                }
+            } catch {
+                throw StoreError(location, "not a TakeSense store (its takesense_store table is someone else's: \(Self.reason(error))); refusing to touch it")
             }
             guard format == StoreSchema.format else {
-                throw StoreError(location, "has a takesense_store table that is not a TakeSense store's; refusing to touch it")
+                throw StoreError(location, "not a TakeSense store (its takesense_store table is someone else's); refusing to touch it")
             }
             guard version == String(StoreSchema.version) else {
                 throw StoreError(location, "a TakeSense store of version \(version ?? "?"), this takesense reads version \(StoreSchema.version)")

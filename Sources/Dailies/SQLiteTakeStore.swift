@@ -22,6 +22,20 @@ public final class SQLiteTakeStore: TakeStore {
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
             guard fm.fileExists(atPath: parent.isEmpty ? "." : parent) else { throw StoreError(path, "no such folder: \(parent)") }
         }
+        // Look before opening for writing: opening a pool switches the file to WAL mode, a change to someone else's database.
+        if let size = (try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > 0 {
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: readOnly)
+                try queue.read { db in try Self.check(db, path: path) }
+                try queue.close()
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(path, "not a TakeSense store (\(Self.reason(error))); refusing to touch it")
+            }
+        }
         var configuration = Configuration()
         // Several shards on one machine write the same file: wait for the lock rather than fail.
         configuration.busyMode = .timeout(60)
@@ -71,6 +85,16 @@ public final class SQLiteTakeStore: TakeStore {
                     """)
                 return .commit
             }
+            try check(db, path: path)
+            return .commit
+        }
+    }
+
+    /// Throws unless the database is empty or a TakeSense store of this version.
+    private static func check(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        guard !tables.isEmpty else { return }
+        do {
             guard tables.contains(StoreSchema.metaTable),
                   let format = try String.fetchOne(db, sql: "SELECT value FROM \(StoreSchema.metaTable) WHERE key = 'format'"),
                   format == StoreSchema.format
@@ -81,7 +105,6 @@ public final class SQLiteTakeStore: TakeStore {
             guard version == String(StoreSchema.version), tables.contains(StoreSchema.takesTable) else {
                 throw StoreError(path, "a TakeSense store of version \(version ?? "?"), this takesense reads version \(StoreSchema.version)")
             }
-            return .commit
         }
     }
 

@@ -1,7 +1,13 @@
-/// The video-assist page: one file, no outside resource. It reads `/api/takes` and redraws when `/events`
-/// says the store changed (no reload); a token in the page's own URL is passed on to both.
+/// The video-assist page: one file, no outside resource. It arrives with the takes of the moment inlined (drawn
+/// at once, before any request), then reads `/api/takes` again whenever `/events` says the store changed (no
+/// reload); a token in the page's own URL is passed on to both.
 enum OnSetPage {
-    static let html = #"""
+    /// The page with `takesJSON` (`{"takes": [...]}`) inlined; `</` is escaped so no take name can close the script.
+    static func html(takesJSON: String) -> String {
+        template.replacingOccurrences(of: "/*TAKES*/null", with: takesJSON.replacingOccurrences(of: "</", with: "<\\/"))
+    }
+
+    static let template = #"""
     <!DOCTYPE html>
     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
     <title>TakeSense on set</title>
@@ -48,7 +54,8 @@ enum OnSetPage {
     events.addEventListener('takes', () => refresh());
     events.onopen = () => document.getElementById('status').textContent = 'live';
     events.onerror = () => document.getElementById('status').textContent = 'reconnecting…';
-    refresh();
+    const initial = /*TAKES*/null;
+    if (initial) render(initial.takes);
     </script></body></html>
     """#
 }

@@ -31,13 +31,11 @@ public struct OnSetServer: Sendable {
         router.add(middleware: TokenCheck(token: token))
         let store = self.store
         router.get("/") { _, _ -> Response in
-            Self.response(OnSetPage.html, type: "text/html; charset=utf-8")
+            let json = String(decoding: try await Self.takesJSON(store), as: UTF8.self)
+            return Self.response(OnSetPage.html(takesJSON: json), type: "text/html; charset=utf-8")
         }
         router.get("/api/takes") { _, _ -> Response in
-            let records = try await store.records().reversed()
-            let items = records.map(Self.apiObject)
-            return Self.response(try JSONSerialization.data(withJSONObject: ["takes": items], options: [.sortedKeys, .withoutEscapingSlashes]),
-                                 type: "application/json")
+            Self.response(try await Self.takesJSON(store), type: "application/json")
         }
         router.get("/api/takes/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
@@ -80,6 +78,12 @@ public struct OnSetServer: Sendable {
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "takesense"),
                               onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) })
         try await app.runService(gracefulShutdownSignals: [])
+    }
+
+    /// `{"takes": [...]}`, newest first.
+    static func takesJSON(_ store: any TakeStore) async throws -> Data {
+        let items = try await store.records().reversed().map(apiObject)
+        return try JSONSerialization.data(withJSONObject: ["takes": items], options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
     static func isID(_ s: String) -> Bool { s.count == 16 && s.allSatisfy(\.isHexDigit) }

@@ -146,7 +146,7 @@ enum TestPostgres {
         try p.run()
         p.waitUntilExit()
         try #require(p.terminationStatus == 0, "psql could not create a database on \(base)")
-        return base.replacingOccurrences(of: "/takesense", with: "/\(name)")
+        return String(base.dropLast("/takesense".count)) + "/\(name)"
     }
 
     static func psql(_ url: String, _ sql: String) throws {

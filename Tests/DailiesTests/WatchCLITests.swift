@@ -75,6 +75,22 @@ struct WatchCLITests {
         defer { watcher.stop() }
         let base = "http://127.0.0.1:\(try await watcher.port())"
 
+        // The page's live channel, listened to from before the take arrives: an event now, and one when it lands.
+        let events = Process()
+        events.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        events.arguments = ["-c", """
+            import sys, urllib.request
+            n = 0
+            for line in urllib.request.urlopen(sys.argv[1], timeout=300):
+                if line.startswith(b"event: takes"):
+                    n += 1
+                    print(n, flush=True)
+                if n == 2: break
+            """, base + "/events"]
+        let eventsOut = Pipe()
+        events.standardOutput = eventsOut
+        try events.run()
+
         // A non-video file and a take written over ~5 s in pieces (pauses shorter than --stable).
         try Data("slate notes\n".utf8).write(to: folder.appendingPathComponent("notes.txt"))
         let bytes = try Data(contentsOf: take)
@@ -101,8 +117,14 @@ struct WatchCLITests {
         #expect((item["take"] as? String)?.hasSuffix("A001_C001.mp4") == true && ["keep", "retake", "unsure"].contains(decision))
         #expect(watcher.process.isRunning)
 
+        // The live channel said so (the page refreshes on it, without reload).
+        let said = String(decoding: eventsOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        events.waitUntilExit()
+        #expect(said.split(separator: "\n") == ["1", "2"], "server-sent events: \(said)")
+
         let one = try await HTTP.get("\(base)/api/takes/\(id)")
-        #expect(one.status == 200 && (try JSONSerialization.jsonObject(with: one.body) as? [String: Any])?["id"] as? String == id)
+        let oneObject = try JSONSerialization.jsonObject(with: one.body) as? [String: Any]
+        #expect(one.status == 200 && oneObject?["id"] as? String == id)
         let report = try await HTTP.get("\(base)/reports/\(id).html")
         #expect(report.status == 200 && String(decoding: report.body, as: UTF8.self).contains("<svg"))
         for path in ["/reports/..%2F..%2Fetc%2Fpasswd", "/reports/../set.db", "/api/takes/0000000000000000", "/set.db", "/card%20A/A001_C001.mp4"] {
@@ -112,7 +134,7 @@ struct WatchCLITests {
         if let chromium = Self.chromium {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: chromium)
-            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--virtual-time-budget=8000", "--dump-dom", base + "/"]
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--timeout=20000", "--dump-dom", base + "/"]
             let out = Pipe()
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
