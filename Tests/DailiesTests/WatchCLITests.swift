@@ -18,7 +18,7 @@ final class Watcher: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         pipe.fileHandleForReading.readabilityHandler = { [weak self] h in
             let data = h.availableData
-            guard let self, !data.isEmpty else { return }
+            guard let self, !data.isEmpty else { h.readabilityHandler = nil; return }
             self.lock.lock()
             self.text += String(decoding: data, as: UTF8.self)
             self.lock.unlock()
@@ -40,8 +40,14 @@ final class Watcher: @unchecked Sendable {
         throw StoreError("watch", "did not start serving: \(log)")
     }
 
+    /// Ctrl-C, as the operator would; SIGKILL if it has not ended 20 s later (the test then fails on the log).
     func stop() {
         if process.isRunning { process.interrupt() }
+        for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.2) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("watch did not stop on SIGINT")
+        }
         process.waitUntilExit()
     }
 }

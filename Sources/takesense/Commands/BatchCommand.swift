@@ -51,6 +51,7 @@ struct BatchRun: ParsableCommand {
     }
 
     func run() throws {
+        acceptTerminationSignals()
         let chosen: Shard
         do {
             chosen = try shard.map(Shard.parse) ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, completions: shardCount) ?? .whole

@@ -132,3 +132,13 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) 
 private final class BlockingResult<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
 }
+
+/// Lets Ctrl-C and `kill` (SIGINT, SIGTERM) end a long-running command: a process started by a thread that
+/// blocks them (a test runner's, a worker pool's) inherits the mask, and the signals would stay pending forever.
+func acceptTerminationSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}

@@ -39,6 +39,7 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        acceptTerminationSignals()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw Failure("\(folder): no such folder")
