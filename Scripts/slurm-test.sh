@@ -86,7 +86,8 @@ for i in $(seq 0 9); do
         "$work/takes/day1/take$((i + 1)).mp4"
 done
 export TAKESENSE_BIN=$bin TAKESENSE_STORE=$TAKESENSE_TEST_POSTGRES TAKESENSE_INPUTS=day1 TAKESENSE_MODELS=$repo/Models
-export SLURM_CPUS_PER_TASK=1 TAKESENSE_OPTIONS="--quiet"
+export SLURM_CPUS_PER_TASK=1
+unset TAKESENSE_OPTIONS  # progress lines (one per take in the log) tell when to kill a task mid-way
 cd "$work/takes"
 
 # The 4-task array; one task is killed once it has committed a take and still has takes to do.
