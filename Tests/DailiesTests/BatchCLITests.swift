@@ -131,6 +131,12 @@ struct BatchCLITests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("csv/takes.csv").path))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("correlation.html").path))
 
+        // `correlate` reads the store: every take counted.
+        let correlate = try Takesense.run(["correlate", "--store", store, "--json", "corr.json"], in: dir)
+        #expect(correlate.status == 0, "\(correlate.err)")
+        let corr = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("corr.json"))) as? [String: Any]
+        #expect(corr?["scenes_total"] as? Int == takes.count)
+
         // The same JSON as analyze gives for the same take and settings.
         let one = try Takesense.run(["analyze", "day1/A/take1.mp4", "--threads", "1", "--json", "one.json", "--quiet"], in: dir)
         #expect(one.status == 0)
@@ -149,6 +155,12 @@ struct BatchCLITests {
         let report = try Takesense.run(["batch", "report", "--store", "s.db", "--html", "r.html"], in: dir)
         let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
         #expect(report.status == 0 && html.contains("FAILED") && html.contains("broken.mov"))
+
+        // The same run again: nothing to do, the failure is not retried; other settings analyse again.
+        let same = try Takesense.run(["batch", "broken.mov", takes[0].lastPathComponent, "--store", "s.db", "--threads", "1", "--quiet"], in: dir)
+        #expect(same.status == 0 && same.out.contains("0 analysed, 0 failed, 2 already in the store"), "\(same.out)")
+        let changed = try Takesense.run(["batch", takes[0].lastPathComponent, "--store", "s.db", "--face-fps", "2", "--threads", "1", "--quiet"], in: dir)
+        #expect(changed.status == 0 && changed.out.contains("1 analysed, 0 failed, 0 already in the store"), "\(changed.out)")
 
         try Data("my notes\n".utf8).write(to: dir.appendingPathComponent("notes.db"))
         let foreign = try Takesense.run(["batch", takes[0].lastPathComponent, "--store", "notes.db", "--quiet"], in: dir)
