@@ -40,6 +40,12 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Editing-application marker files in XML (FCP7 xmeml, FCPXML) are encoded, never concatenated.
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        // Dailies (issue 16): the batch store in SQLite (GRDB) or a shared PostgreSQL, and the on-set page (Hummingbird).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // SHA-256 of each take's bytes (already built for postgres-nio).
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0" ..< "6.0.0"),
     ],
     targets: [
         // C++17 shim: an extern "C" API over libtorch with opaque handles and a thread-local last error.
@@ -104,18 +110,30 @@ let package = Package(
         // face and voice passes side by side, and hands the results to Director.
         .target(name: "SceneAnalysis", dependencies: ["Director", "Faces", "FaceEmotion", "VoiceActivity", "VoiceEmotion", "Media", "Torch"]),
         // The library's entry point: `TakeSense` built from a Codable configuration that finds the bundled models.
-        .target(name: "TakeSenseKit", dependencies: ["SceneAnalysis", "VoiceActivity", "Director", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Reports", "TensorFiles", "Torch"]),
+        .target(name: "TakeSenseKit", dependencies: [
+            "SceneAnalysis", "VoiceActivity", "Director", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "Reports", "TensorFiles", "Torch",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The benchmarks of BENCHMARKS.md (`takesense bench ...`): Codable results rendered as Markdown tables,
         // the ffmpeg CLI and Python references, and the synthetic frames and takes they run on.
         .target(name: "TakeSenseBench", dependencies: [
             "Torch", "Media", "Faces", "FaceEmotion", "VoiceEmotion", "Datasets", "Director", "Reports", "SceneAnalysis", "Correlation", "Stats",
         ]),
+        // A day of takes: the resumable store (SQLite or PostgreSQL behind one protocol), input discovery, sharding,
+        // the batch runner and the folder watcher. Analysis comes in through `TakeAnalyzing`, which `TakeSense` conforms to.
+        .target(name: "Dailies", dependencies: [
+            "TakeSenseKit", "Director", "Reports", "Media", "Correlation", "Datasets",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The on-set page for video assist: a Hummingbird server over a store (HTML, server-sent events, JSON API).
+        .target(name: "OnSet", dependencies: ["Dailies", "Director", "Reports", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
             name: "takesense",
             dependencies: [
                 "Torch", "TensorFiles", "Media", "Stats", "Datasets", "FaceEmotion", "VoiceEmotion", "Training",
                 "Faces", "Director", "Reports", "SceneAnalysis", "Correlation",
-                "FaceTraining", "VoiceTraining", "TakeSenseBench", "TakeSenseKit",
+                "FaceTraining", "VoiceTraining", "TakeSenseBench", "TakeSenseKit", "Dailies", "OnSet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -156,6 +174,8 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
+        // The store tests run against SQLite and PostgreSQL (a throw-away cluster, Scripts/with-postgres.sh); batch/watch end to end.
+        .testTarget(name: "DailiesTests", dependencies: ["Dailies", "TakeSenseKit", "Director", "Reports", "TakeSenseTestSupport"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Media", "Torch", "TakeSenseBench", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
     ],
     cxxLanguageStandard: .cxx17

@@ -25,6 +25,9 @@ runtime_packages=(libtorch-dev libopenblas0-openmp libavformat-dev libavcodec-de
 # The tests build their own media with the ffmpeg command and check that HTML reports render in
 # headless Chromium (a screenshot).
 test_packages=(ffmpeg chromium)
+# The batch store's tests run against a throw-away PostgreSQL; the many-machines test runs a single-node Slurm
+# (Scripts/slurm-test.sh, which .ci/run calls).
+test_packages+=(postgresql slurm-wlm munge)
 # The benchmarks compare against the same work in Debian's PyTorch.
 bench_packages=(python3-torch python3-torchvision python3-numpy ffmpeg)
 
@@ -96,7 +99,8 @@ test)
     install_marker_readers
     swift build --build-tests
     # Serial: several suites seed libtorch's global generator and compare with PyTorch's seeded values.
-    swift test --skip-build --no-parallel
+    # Under a throw-away PostgreSQL on loopback, so the store tests run against it as well as SQLite.
+    Scripts/with-postgres.sh swift test --skip-build --no-parallel
     ;;
 bench)
     install "${runtime_packages[@]}" "${bench_packages[@]}"

@@ -126,11 +126,11 @@ final class FingerprintCache: @unchecked Sendable {
         }
         var models: [String: String] = [:]
         for (role, url) in [("face", files.face), ("voice", files.voice), ("detector", files.detector)] {
-            models[role] = (try? SHA256.hex(contentsOf: url)) ?? "unreadable \(url.path) \(UUID().uuidString)"
+            models[role] = (try? ContentHash.file(url)) ?? "unreadable \(url.path) \(UUID().uuidString)"
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = (try? encoder.encode(Document(settings: settings, models: models))) ?? Data(UUID().uuidString.utf8)
-        return SHA256.hex(json)
+        return ContentHash.hex(json)
     }
 }

@@ -35,7 +35,7 @@ struct ShippedModelTests {
         let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let section = data.subdata(in: (8 + headerLength)..<data.count)
         #expect(section.count == expected.data_bytes && file.entries.count == expected.tensors)
-        #expect(SHA256.hex(section) == expected.data_sha256)
+        #expect(ContentHash.hex(section) == expected.data_sha256)
     }
 
     @Test("The classifiers load from the migrated files with their labels, transform and calibration")

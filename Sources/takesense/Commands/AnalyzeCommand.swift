@@ -28,7 +28,6 @@ struct AnalyzeCommand: ParsableCommand {
     )
 
     @Argument(help: "Video files of takes (any format FFmpeg reads).") var takes: [String]
-    @Option(help: "The emotion the director wants (angry, disgust, fear, happy, neutral, sad).") var intended: String?
     @Option(help: "Write the analysis as JSON (one take: an object; several: {takes, ranking}); '-' for standard output.") var json: String?
     @Option(help: "Write per-frame and per-segment CSV tables into this folder.") var csv: String?
     @Option(help: "Write a self-contained HTML report.") var html: String?
@@ -37,24 +36,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "The timecode of each take's first frame, HH:MM:SS:FF (HH:MM:SS;FF drop-frame), instead of the file's own (tmcd track / timecode tag).")
     var startTimecode: String?
     @Option(help: "Folder for marker files (default: the current folder).") var markersDir: String?
-    @Option(help: "Face frames sampled per second, or 'all'.") var faceFPS: String = "5"
-    @Option(help: "needed (default: the decoder skips frames the face sampling does not use) or all (decode every frame).")
-    var decode: DecodeMode = .needed
-    @Option(help: "Face-emotion model (default: the bundled Models/face-emotion.safetensors).") var faceModel: String?
-    @Option(help: "Voice-emotion model (default: the bundled Models/voice-emotion.safetensors).") var voiceModel: String?
-    @Option(help: "segments (voice-activity detection, default) or study (whole track, first 30 s).") var voiceRule: VoiceRule = .segments
-    @Option(help: "Verdict thresholds as JSON (snake_case keys; unspecified keys keep their defaults).") var policy: String?
-    @Option(help: "Retake when the take's congruence probability (P(same emotion)) is below this; also the span threshold and the keep threshold (no unsure band).") var retakeBelow: Double?
-    @Option(help: "Unsure when the main face is seen in less than this share of sampled frames.") var minFaceCoverage: Double?
-    @Option(help: "Unsure with less speech than this many seconds.") var minSpeech: Double?
     @Flag(help: "No progress bar.") var quiet = false
-    @OptionGroup var detection: DetectorOptions
-    @OptionGroup var engine: EngineOptions
+    @OptionGroup var analysis: AnalysisOptions
 
     func validate() throws {
-        if faceFPS != "all", Double(faceFPS).map({ $0 > 0 && $0.isFinite }) != true {
-            throw ValidationError("--face-fps must be a positive number or 'all', got '\(faceFPS)'")
-        }
         if let markers {
             do { _ = try MarkerFormat.list(markers) } catch { throw ValidationError("\(error)") }
         }
@@ -68,24 +53,15 @@ struct AnalyzeCommand: ParsableCommand {
         guard takes.count <= Self.maxTakes else {
             throw Failure("\(takes.count) takes in one run, more than the \(Self.maxTakes) accepted; analyse them in smaller sets")
         }
-        // Thresholds are shares or scores in [0, 1] (seconds for --min-speech): NaN compares false with
-        // everything and used to give KEEP with a reason contradicting itself.
-        for (name, value, upper) in [("--retake-below", retakeBelow, 1.0), ("--min-face-coverage", minFaceCoverage, 1.0),
-                                     ("--min-speech", minSpeech, 86_400.0)] {
-            if let value, !(value.isFinite && value >= 0 && value <= upper) {
-                throw Failure("\(name) must be a number between 0 and \(upper == 1 ? "1" : "86400"), got \(value)")
-            }
-        }
     }
 
     func run() throws {
         // Outputs that would replace a take, a model or the policy are refused before any work.
-        let protection = InputProtection(inputs: takes + [faceModel, voiceModel, policy].compactMap { $0 })
+        let protection = InputProtection(inputs: takes + analysis.inputFiles)
         try ReportOutputs.checkOutputs(takes: takes, json: json, csv: csv, html: html,
                                        markers: try markers.map { try MarkerFormat.list($0) } ?? [],
                                        markersDir: markersDir, protecting: protection)
-        try engine.apply()
-        let takeSense = try TakeSense(configuration: try configuration())
+        let takeSense = try analysis.makeTakeSense()
         var results: [TakeAnalysis] = []
         var failures: [String] = []
         let progress = SharedProgressLine(enabled: !quiet)
@@ -127,31 +103,6 @@ struct AnalyzeCommand: ParsableCommand {
 
     /// Most takes in one `analyze` run (resource bound, README "Limits").
     static let maxTakes = 1_000
-
-    /// The library's configuration these options describe. The policy file is read here so that its errors
-    /// name the option's file before any model is loaded.
-    func configuration() throws -> TakeSenseConfiguration {
-        var configuration = TakeSenseConfiguration()
-        if let file = self.policy {
-            let data = try SmallInputFile.read(URL(fileURLWithPath: file).path, maxBytes: 1 << 20)
-            configuration.policy = try VerdictPolicy.parse(data, file: file)
-        }
-        configuration.retakeBelow = retakeBelow
-        configuration.minFaceCoverage = minFaceCoverage
-        configuration.minSpeechSeconds = minSpeech
-        if let intended {
-            let e = Emotion(intended)
-            guard e.isKnown else { throw Failure("--intended: unknown emotion '\(intended)'") }
-            configuration.intended = e.rawValue
-        }
-        configuration.faceFPS = faceFPS == "all" ? nil : Double(faceFPS)
-        configuration.voiceRule = voiceRule
-        configuration.decode = decode
-        configuration.faceModel = faceModel
-        configuration.voiceModel = voiceModel
-        detection.apply(to: &configuration)
-        return configuration
-    }
 
     func writeOutputs(_ c: TakeComparison, protecting protection: InputProtection) throws {
         // Marker files count on each take's own source timecode and rate; `fps` only covers a take without a rate.

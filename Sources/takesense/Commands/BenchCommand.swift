@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks against reference implementations, run in the same session; prints ratios.",
-        subcommands: [EngineBench.self, FacesBench.self, MediaBench.self, AnalyzeBench.self, CongruenceBench.self, FaceModelBench.self]
+        subcommands: [EngineBench.self, FacesBench.self, MediaBench.self, AnalyzeBench.self, CongruenceBench.self, FaceModelBench.self, BatchBench.self]
     )
 }
 

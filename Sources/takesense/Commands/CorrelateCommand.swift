@@ -1,5 +1,6 @@
 import ArgumentParser
 import Correlation
+import Dailies
 import Datasets
 import Director
 import Foundation
@@ -45,10 +46,11 @@ struct CorrelateCommand: ParsableCommand {
     var noYates = false
     @Option(help: "Significance level used in the plain-language reading.") var alpha: Double = 0.05
     @Option(help: "Save the analyses of the videos analysed here as JSON files into this folder, to reuse them.") var saveAnalyses: String?
+    @Option(help: "Also correlate every analysed take of a batch store (SQLite file or postgres:// URL).") var store: String?
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
-        guard !inputs.isEmpty || !omgVideos.isEmpty else {
+        guard !inputs.isEmpty || !omgVideos.isEmpty || store != nil else {
             throw ValidationError("give analysis JSON files, videos, folders or a manifest CSV (or --omg with --omg-clips)")
         }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1, got \(alpha)") }
@@ -77,10 +79,11 @@ struct CorrelateCommand: ParsableCommand {
         try protection.check("--csv", directory: csv, names: CorrelationCSV.fileNames)
         try protection.check("--save-analyses", directory: saveAnalyses,
                              names: CorrelationInputs.savedNames(collected.videos.map(\.path)))
-        let analyses = try collected.resolve(saveTo: saveAnalyses, log: correlateLog) {
+        var analyses = try collected.resolve(saveTo: saveAnalyses, log: correlateLog) {
             try engine.apply()
             return try AnalyzeRunner.analyzeForCorrelation($0)
         }
+        if let store { analyses += try DailiesStoreReading.analyses(store) }
         guard !analyses.isEmpty else { throw Failure("no takes to correlate") }
 
         let imposed = try classes.map { list -> [String] in
