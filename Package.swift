@@ -170,7 +170,8 @@ let package = Package(
         .testTarget(
             name: "TakeSenseKitTests",
             dependencies: [
-                "TakeSenseKit", "SceneAnalysis", "Director", "Faces", "FaceEmotion", "Media", "TensorFiles", "VoiceActivity", "VoiceEmotion", "TakeSenseTestSupport",
+                "TakeSenseKit", "SceneAnalysis", "Director", "Faces", "FaceEmotion", "Media", "TensorFiles", "VoiceActivity", "VoiceEmotion",
+                "TakeSenseTestSupport",
             ],
             exclude: ["Fixtures"]
         ),

@@ -83,7 +83,8 @@ public struct DailiesReport: Sendable {
         """
         for folder in groups.keys.sorted() {
             let rows = groups[folder, default: []].sorted { $0.path < $1.path }
-            html += "<h2>\(Self.escape(folder.isEmpty ? "." : folder))</h2>\n<table><tr><th>Take</th><th>Decision</th><th>Face</th><th>Voice</th><th>Reasons</th></tr>\n"
+            html += "<h2>\(Self.escape(folder.isEmpty ? "." : folder))</h2>\n"
+                + "<table><tr><th>Take</th><th>Decision</th><th>Face</th><th>Voice</th><th>Reasons</th></tr>\n"
             for r in rows {
                 let name = Self.escape((r.path as NSString).lastPathComponent)
                 if r.status == .failed {

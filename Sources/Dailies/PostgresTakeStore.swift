@@ -145,7 +145,8 @@ public final class PostgresTakeStore: TakeStore {
         }
     }
 
-    private static let columns = "id, content_hash, fingerprint, path, status, error, analysis, decision, footage_seconds, analysis_seconds, finished_at, worker, analyses"
+    private static let columns = "id, content_hash, fingerprint, path, status, error, analysis, decision, footage_seconds, "
+        + "analysis_seconds, finished_at, worker, analyses"
 
     private static func decode(_ row: PostgresRow) throws -> TakeRecord {
         let c = row.makeRandomAccess()

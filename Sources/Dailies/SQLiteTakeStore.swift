@@ -99,7 +99,8 @@ public final class SQLiteTakeStore: TakeStore {
                   let format = try String.fetchOne(db, sql: "SELECT value FROM \(StoreSchema.metaTable) WHERE key = 'format'"),
                   format == StoreSchema.format
             else {
-                throw StoreError(path, "not a TakeSense store (a database with tables \(tables.sorted().prefix(5).joined(separator: ", "))); refusing to touch it")
+                throw StoreError(path, "not a TakeSense store (a database with tables \(tables.sorted().prefix(5).joined(separator: ", "))); "
+                    + "refusing to touch it")
             }
             let version = try String.fetchOne(db, sql: "SELECT value FROM \(StoreSchema.metaTable) WHERE key = 'version'")
             guard version == String(StoreSchema.version), tables.contains(StoreSchema.takesTable) else {
@@ -108,7 +109,8 @@ public final class SQLiteTakeStore: TakeStore {
         }
     }
 
-    private static let columns = "id, content_hash, fingerprint, path, status, error, analysis, decision, footage_seconds, analysis_seconds, finished_at, worker, analyses"
+    private static let columns = "id, content_hash, fingerprint, path, status, error, analysis, decision, footage_seconds, "
+        + "analysis_seconds, finished_at, worker, analyses"
 
     private static func decode(_ row: Row) throws -> TakeRecord {
         guard let status = TakeRecord.Status(rawValue: row["status"]) else { throw StoreError("", "bad status") }

@@ -72,7 +72,9 @@ public final class FaceClassifier {
         m[Key.testTimeAugmentation] = testTimeAugmentation.rawValue
         if temperature != 1 || confusion != nil {
             m[Self.temperatureKey] = String(temperature)
-            if let confusion { m[Self.confusionKey] = "[" + confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]" }
+            if let confusion {
+                m[Self.confusionKey] = "[" + confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+            }
             if let calibrationFitOn { m[Self.fitOnKey] = calibrationFitOn }
         }
         return m
@@ -95,7 +97,9 @@ public final class FaceClassifier {
         }
         try self.init(architecture: spec.architecture, labels: spec.labels, preprocessing: spec.preprocessing, testTimeAugmentation: tta)
         if let t = meta[Self.temperatureKey] {
-            guard let v = Double(t), v.isFinite, v > 0 else { throw ModelError(file: url.path, reason: "calibration temperature '\(t)' is not a positive number") }
+            guard let v = Double(t), v.isFinite, v > 0 else {
+                throw ModelError(file: url.path, reason: "calibration temperature '\(t)' is not a positive number")
+            }
             temperature = v
         }
         if let c = meta[Self.confusionKey] {

@@ -44,7 +44,9 @@ public struct FaceModelSpec: Sendable, Equatable {
         guard preprocessing.channels == 1 || preprocessing.channels == 3 else {
             throw fail("preprocessing", "channels must be 1 or 3, not \(preprocessing.channels)")
         }
-        guard preprocessing.mean.isFinite, abs(preprocessing.mean) <= 1_000 else { throw fail("preprocessing", "mean \(preprocessing.mean) is not a finite pixel level") }
+        guard preprocessing.mean.isFinite, abs(preprocessing.mean) <= 1_000 else {
+            throw fail("preprocessing", "mean \(preprocessing.mean) is not a finite pixel level")
+        }
         // std divides every pixel: 0 gives infinities, which the network turns into NaN and the take into "no face".
         guard preprocessing.std.isFinite, preprocessing.std >= 1e-6, preprocessing.std <= 1_000 else {
             throw fail("preprocessing", "std \(preprocessing.std) must be a positive finite number")
@@ -61,10 +63,12 @@ public struct FaceModelSpec: Sendable, Equatable {
         guard case .ferNet(let width) = architecture else { return }
         let stem = [width, preprocessing.channels, 3, 3], head = [labels.count, 8 * width]
         guard let foundStem = shapes["features.0.weight"], foundStem == stem else {
-            throw ModelError(file: file, reason: "metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s), so tensor 'features.0.weight' should be \(stem), but the file has \(shapes["features.0.weight"].map { "\($0)" } ?? "none")")
+            throw ModelError(file: file, reason: "metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s), "
+                + "so tensor 'features.0.weight' should be \(stem), but the file has \(shapes["features.0.weight"].map { "\($0)" } ?? "none")")
         }
         guard let foundHead = shapes["classifier.2.weight"], foundHead == head else {
-            throw ModelError(file: file, reason: "metadata 'labels' lists \(labels.count) classes for \(architecture), so tensor 'classifier.2.weight' should be \(head), but the file has \(shapes["classifier.2.weight"].map { "\($0)" } ?? "none")")
+            throw ModelError(file: file, reason: "metadata 'labels' lists \(labels.count) classes for \(architecture), "
+                + "so tensor 'classifier.2.weight' should be \(head), but the file has \(shapes["classifier.2.weight"].map { "\($0)" } ?? "none")")
         }
     }
 }

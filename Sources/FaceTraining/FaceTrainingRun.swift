@@ -42,7 +42,8 @@ public struct FaceTrainingRun {
         let start = Date()
         let (trainSet, validSet) = try loadFaces(labels: labelSet, seed: seed)
         log(String(format: "loaded %d training and %d validation faces in %.1f s (skipped: %@)", trainSet.count, validSet.count,
-                   Date().timeIntervalSince(start), trainSet.skipped.isEmpty ? "none" : trainSet.skipped.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")))
+                   Date().timeIntervalSince(start),
+                   trainSet.skipped.isEmpty ? "none" : trainSet.skipped.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")))
         if recipe.classWeights {
             var counts = [Int](repeating: 0, count: labelSet.count)
             for t in trainSet.targets { counts[t] += 1 }
@@ -80,7 +81,8 @@ public struct FaceTrainingRun {
             RunFiles.recipeKey: try recipe.json(),
         ]) { $1 }
         log("training \(architecture) (\(network.parameterCount(trainableOnly: true)) trainable of \(network.parameterCount()) parameters), "
-            + "\(prep.networkSize)x\(prep.networkSize)x\(prep.channels)\(prep.cropSize != nil ? " crops of \(prep.inputSize) px" : ""), \(config.epochs) epochs, batch \(config.batchSize), \(Torch.threads) threads")
+            + "\(prep.networkSize)x\(prep.networkSize)x\(prep.channels)\(prep.cropSize != nil ? " crops of \(prep.inputSize) px" : ""), "
+            + "\(config.epochs) epochs, batch \(config.batchSize), \(Torch.threads) threads")
         let result = try trainer.run(
             train: try FaceBatches(trainSet, preprocessing: prep, augmentation: augmentation, shuffle: true, seed: seed),
             validation: try FaceBatches(validSet, preprocessing: prep),

@@ -14,7 +14,9 @@ public struct CorrelationInputError: Error, CustomStringConvertible, Sendable {
 /// ground-truth labels from manifests.
 public struct CorrelationInputs {
     /// Video file extensions looked for in folders.
-    public static let videoExtensions: Set<String> = ["mp4", "mov", "mkv", "avi", "webm", "m4v", "mxf", "mts", "m2ts", "mpg", "mpeg", "wmv", "flv", "3gp", "ogv"]
+    public static let videoExtensions: Set<String> = [
+        "mp4", "mov", "mkv", "avi", "webm", "m4v", "mxf", "mts", "m2ts", "mpg", "mpeg", "wmv", "flv", "3gp", "ogv",
+    ]
 
     /// How deep manifests may list manifests (a manifest of manifests of takes is depth 2).
     public static let maxManifestDepth = 8

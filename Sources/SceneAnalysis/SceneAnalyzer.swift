@@ -103,7 +103,8 @@ public final class SceneAnalyzer {
         let voiceLabels = Set(voice.labels)
         labels = face.labels.filter { voiceLabels.contains($0) }
         guard labels.count >= 2 else {
-            throw SceneAnalysisError("the face model (\(face.labels.joined(separator: ","))) and the voice model (\(voice.labels.joined(separator: ","))) share fewer than two emotions")
+            throw SceneAnalysisError("the face model (\(face.labels.joined(separator: ","))) and the voice model "
+                + "(\(voice.labels.joined(separator: ","))) share fewer than two emotions")
         }
         if let i = options.intended, !labels.contains(i) {
             throw SceneAnalysisError("intended emotion '\(i)' is not one the models compare (\(labels.joined(separator: ", ")))")
@@ -122,11 +123,13 @@ public final class SceneAnalyzer {
         }
         let duration = info.duration ?? max(info.video?.duration ?? 0, info.audio?.duration ?? 0)
         guard duration <= options.maxTakeSeconds else {
-            throw MediaError.unreadable(url.path, reason: "the take lasts \(Int(duration)) s, more than the \(Int(options.maxTakeSeconds)) s analysed in one take; cut it")
+            throw MediaError.unreadable(url.path, reason: "the take lasts \(Int(duration)) s, more than the \(Int(options.maxTakeSeconds)) s "
+                + "analysed in one take; cut it")
         }
         let rate = options.faceFPS ?? info.video?.frameRate ?? 30
         guard info.video == nil || duration * rate <= Double(options.maxSampledFrames) else {
-            throw MediaError.unreadable(url.path, reason: "about \(Int(duration * rate)) face frames would be sampled, more than the \(options.maxSampledFrames) per take; lower --face-fps")
+            throw MediaError.unreadable(url.path, reason: "about \(Int(duration * rate)) face frames would be sampled, "
+                + "more than the \(options.maxSampledFrames) per take; lower --face-fps")
         }
 
         // The voice pass in a child task while this task decodes the video for the face pass.

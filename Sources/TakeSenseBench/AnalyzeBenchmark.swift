@@ -18,7 +18,8 @@ public struct AnalyzeBenchmark {
     back (about 60 s of speech with pauses), and transcodes it to HEVC, ProRes 422 and DNxHR SQ (--codecs). For each \
     codec, rounds run ffmpeg's full decode (video and audio), `ffmpeg -skip_frame noref` (the decoder's own \
     non-reference skipping), TakeSense's analysis with default settings (decoding only what the face pass needs) and \
-    with --decode all, in rotating order (models loaded once, before timing); the best round of each is kept. Peak resident memory is TakeSense's own (VmHWM, reset before each \
+    with --decode all, in rotating order (models loaded once, before timing); the best round of each is kept. \
+    Peak resident memory is TakeSense's own (VmHWM, reset before each \
     run, models included). With --long-minutes N a take N minutes long (the 60 s one repeated) runs once each way.
     """
 
@@ -68,7 +69,8 @@ public struct AnalyzeBenchmark {
                 var args = ["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-loop", "1", "-i", fer + "/validation/happy/PublicTest_10130075.jpg"]
                 for c in chosen { args += ["-i", c] }
                 let audio = (0..<16).map { "[\($0 + 2):a]" }.joined() + "concat=n=16:v=0:a=1,apad[a]"
-                args += ["-filter_complex", "[1]format=gray,scale=360:360[f];[0][f]overlay=x='780+300*sin(2*PI*t/30)':y='300+80*sin(2*PI*t/20)':shortest=1[v];" + audio,
+                args += ["-filter_complex",
+                         "[1]format=gray,scale=360:360[f];[0][f]overlay=x='780+300*sin(2*PI*t/30)':y='300+80*sin(2*PI*t/20)':shortest=1[v];" + audio,
                          "-map", "[v]", "-map", "[a]", "-t", "60", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
                          "-c:a", "aac", "-b:a", "128k", takeURL.path]
                 log("generating \(takeURL.path) ...")
@@ -139,7 +141,8 @@ public struct AnalyzeBenchmark {
                     }
                 }
                 if take.name == "h264" { ratios.append(pair.needed / pair.full) }
-                log("  \(take.name) round \(round + 1): ffmpeg \(f2(pair.full)) s, TakeSense analyze \(f2(pair.needed)) s (ratio \(f2(pair.needed / pair.full)))")
+                log("  \(take.name) round \(round + 1): ffmpeg \(f2(pair.full)) s, TakeSense analyze \(f2(pair.needed)) s "
+                    + "(ratio \(f2(pair.needed / pair.full)))")
             }
             rows.append((take.name, best, lastNeeded, lastAll))
         }
@@ -156,7 +159,8 @@ public struct AnalyzeBenchmark {
         }
         report.add(table)
         if longMinutes > 0 {
-            let longTake = try FFmpegCLI.repeatedTake(takeURL, minutes: longMinutes, to: dir.appendingPathComponent("take-\(longMinutes)min-1080p25-speech.mp4"))
+            let longTake = try FFmpegCLI.repeatedTake(takeURL, minutes: longMinutes,
+                                                      to: dir.appendingPathComponent("take-\(longMinutes)min-1080p25-speech.mp4"))
             let f = try FFmpegCLI.run(["-i", longTake.path, "-f", "null", "-"])
             let r = try ours(longTake, decode: .needed)
             report.note("")

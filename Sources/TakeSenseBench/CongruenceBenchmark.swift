@@ -129,8 +129,10 @@ public struct CongruenceBenchmark {
 
         var composer = SceneComposer(width: 2, height: 2, seed: seed)
         let halves = [
-            (calibration: true, speech: try utterances(ravdessRoot: ravdessRoot, tessRoot: tessRoot, actors: calibrationActors, withTESS: false, composer: &composer)),
-            (calibration: false, speech: try utterances(ravdessRoot: ravdessRoot, tessRoot: tessRoot, actors: evaluationActors, withTESS: true, composer: &composer)),
+            (calibration: true,
+             speech: try utterances(ravdessRoot: ravdessRoot, tessRoot: tessRoot, actors: calibrationActors, withTESS: false, composer: &composer)),
+            (calibration: false,
+             speech: try utterances(ravdessRoot: ravdessRoot, tessRoot: tessRoot, actors: evaluationActors, withTESS: true, composer: &composer)),
         ]
         // FER2013 validation pictures per emotion, shuffled, then dealt alternately to the two halves: no
         // picture (and so, as far as FER2013 allows, no person) is shown in both.
@@ -192,7 +194,8 @@ public struct CongruenceBenchmark {
         let built = pending.count
         var manifest = "path,face_label,voice_label,congruent,speaker,split\n"
         for s in specs {
-            manifest += "takes/\(s.url.lastPathComponent),\(s.faceLabel),\(s.voiceLabel),\(s.congruent ? 1 : 0),\(s.speaker),\(s.calibration ? "calibration" : "evaluation")\n"
+            manifest += "takes/\(s.url.lastPathComponent),\(s.faceLabel),\(s.voiceLabel),\(s.congruent ? 1 : 0),\(s.speaker),"
+                + "\(s.calibration ? "calibration" : "evaluation")\n"
         }
         try manifest.write(to: dir.appendingPathComponent("manifest.csv"), atomically: true, encoding: .utf8)
         let nCal = specs.filter(\.calibration).count
@@ -348,7 +351,10 @@ public struct CongruenceBenchmark {
         decide.retakeBelow = r3(cut.threshold); decide.keepAbove = r3(cut.threshold); decide.spanBelow = r3(band.low)
         var abstain = decide
         abstain.retakeBelow = r3(band.low); abstain.keepAbove = r3(band.high)
-        report.note("calibrated: retake_below \(f3(abstain.retakeBelow)), keep_above \(f3(abstain.keepAbove)) (band deciding \(f3(band.coverage)) of the calibration takes at balanced accuracy \(f3(band.balancedAccuracy))); without abstention the cut is \(f3(decide.retakeBelow)) (balanced accuracy \(f3(cut.balancedAccuracy))); span_below \(f3(abstain.spanBelow))")
+        report.note("calibrated: retake_below \(f3(abstain.retakeBelow)), keep_above \(f3(abstain.keepAbove)) "
+            + "(band deciding \(f3(band.coverage)) of the calibration takes at balanced accuracy \(f3(band.balancedAccuracy))); "
+            + "without abstention the cut is \(f3(decide.retakeBelow)) (balanced accuracy \(f3(cut.balancedAccuracy))); "
+            + "span_below \(f3(abstain.spanBelow))")
 
         // Scored by SceneEvaluation.
         struct Row: Codable {
@@ -409,7 +415,9 @@ public struct CongruenceBenchmark {
         enc.keyEncodingStrategy = .convertToSnakeCase
         let data = try enc.encode(Summary(takes: specs.count, calibrationTakes: cal.count, evaluationTakes: ev.count, candidates: candidateRows,
                                           chosen: candidates[chosen].name, policy: abstain, policyWithoutAbstention: decide, rows: rows,
-                                          evaluationAccuracyCoverage: curve.map { Point(coverage: $0.coverage, balancedAccuracy: finite($0.balancedAccuracy)) }))
+                                          evaluationAccuracyCoverage: curve.map {
+                                              Point(coverage: $0.coverage, balancedAccuracy: finite($0.balancedAccuracy))
+                                          }))
         try data.write(to: dir.appendingPathComponent("results.json"))
         if let json { try data.write(to: URL(fileURLWithPath: json)) }
         return report

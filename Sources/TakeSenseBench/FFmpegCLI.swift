@@ -17,7 +17,8 @@ enum FFmpegCLI {
         p.waitUntilExit()
         let elapsed = now() - t0, cpu = cpuSeconds(children: true) - c0
         guard p.terminationStatus == 0 else {
-            throw BenchError("ffmpeg \(args.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw BenchError("ffmpeg \(args.joined(separator: " ")) failed: "
+                + "\(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return (elapsed, cpu)
     }

@@ -87,7 +87,8 @@ public struct FaceDetectionBenchmark {
                 try evaluate(d, "minNeighbors \(k)" + (k == 5 ? " (study)" : ""))
             }
             for t in [0.7, 0.9, 0.97, 0.99] {
-                let d = try MTCNNDetector(networks: networks, configuration: .init(minFaceSize: Double(minFace), thresholds: [0.6, 0.7, t], detectionSize: size))
+                let d = try MTCNNDetector(networks: networks,
+                                          configuration: .init(minFaceSize: Double(minFace), thresholds: [0.6, 0.7, t], detectionSize: size))
                 try evaluate(d, "thresholds 0.6/0.7/\(t)" + (t == 0.7 ? " (facenet)" : ""))
             }
         }

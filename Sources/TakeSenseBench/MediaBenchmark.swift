@@ -72,7 +72,8 @@ public struct MediaBenchmark {
         let info = try probe(takeURL)
         var report = BenchReport()
         report.note("Machine: \(machineCores()), OMP_WAIT_POLICY=\(ompWaitPolicy()), "
-              + "detector \(detectorDescription), sampling \(fps) fps, whole-frame detection every \(fullDetectionInterval) s, best of \(rounds) alternating rounds")
+              + "detector \(detectorDescription), sampling \(fps) fps, whole-frame detection every \(fullDetectionInterval) s, "
+              + "best of \(rounds) alternating rounds")
         if let v = info.video {
             report.note("Take: \(takeURL.lastPathComponent), \(v.width ?? 0)x\(v.height ?? 0) \(v.codec), \(f1(info.duration ?? 0)) s")
         }
@@ -121,7 +122,8 @@ public struct MediaBenchmark {
                 }
             }
             roundRatios.append(pair.ours / pair.ffmpeg)
-            log("  round \(round + 1): ffmpeg \(f2(pair.ffmpeg)) s, TakeSense \(f2(pair.ours)) s (ratio \(f2(pair.ours / pair.ffmpeg))); best so far ffmpeg \(f2(best.ffmpeg)) s (CPU \(f2(best.ffmpegCPU)) s), TakeSense \(f2(best.ours)) s (CPU \(f2(best.oursCPU)) s)"
+            log("  round \(round + 1): ffmpeg \(f2(pair.ffmpeg)) s, TakeSense \(f2(pair.ours)) s (ratio \(f2(pair.ours / pair.ffmpeg))); "
+                  + "best so far ffmpeg \(f2(best.ffmpeg)) s (CPU \(f2(best.ffmpegCPU)) s), TakeSense \(f2(best.ours)) s (CPU \(f2(best.oursCPU)) s)"
                   + (breakdown ? ", reader alone \(f2(best.reader)) s (CPU \(f2(best.readerCPU)) s)" : ""))
         }
         report.note("")

@@ -52,7 +52,8 @@ public final class VoiceEmotionModel: @unchecked Sendable {
             guard let rows = try ClassifierHead.parseJSON(text, file: url, key: VoiceCalibration.confusionKey) as? [[Int]],
                   rows.count == classifier.labels.count, rows.allSatisfy({ $0.count == classifier.labels.count })
             else {
-                throw TorchError("\(url.path): metadata '\(VoiceCalibration.confusionKey)' is not a \(classifier.labels.count)x\(classifier.labels.count) matrix")
+                throw TorchError("\(url.path): metadata '\(VoiceCalibration.confusionKey)' is not a "
+                    + "\(classifier.labels.count)x\(classifier.labels.count) matrix")
             }
             confusion = rows
         }

@@ -182,7 +182,8 @@ extension VoiceCrossValidation.Result {
     public func summary(k: Int) -> String {
         let result = self
         var lines: [String] = []
-        lines.append(String(format: "%d-fold speaker-independent CV on %@ (%d clips%@): accuracy %.4f ± %.4f, macro-F1 %.4f ± %.4f (mean ± sd over folds); pooled %.4f / %.4f",
+        lines.append(String(format: "%d-fold speaker-independent CV on %@ (%d clips%@): accuracy %.4f ± %.4f, macro-F1 %.4f ± %.4f "
+                                    + "(mean ± sd over folds); pooled %.4f / %.4f",
                      k, result.cv_corpus, result.oof_targets.count,
                      result.extra_training.isEmpty ? "" : "; always trained on " + result.extra_training.joined(separator: ","),
                      result.accuracy.mean, result.accuracy.sd, result.macro_f1.mean, result.macro_f1.sd,
@@ -192,7 +193,8 @@ extension VoiceCrossValidation.Result {
             lines.append(String(format: "%@ (%d clips): accuracy %.4f, macro-F1 %.4f", t.name, t.clips, t.accuracy, t.macro_f1))
         }
         if let c = result.calibration {
-            lines.append(String(format: "calibration: temperature %.4f; ECE (15 bins) %.4f → %.4f, NLL %.4f → %.4f (after: cross-fitted between halves of the folds; in-sample %.4f / %.4f)",
+            lines.append(String(format: "calibration: temperature %.4f; ECE (15 bins) %.4f → %.4f, NLL %.4f → %.4f "
+                                        + "(after: cross-fitted between halves of the folds; in-sample %.4f / %.4f)",
                          c.temperature, c.eceBefore, c.eceAfter, c.nllBefore, c.nllAfter, c.eceAfterInSample, c.nllAfterInSample))
         }
         return lines.joined(separator: "\n")

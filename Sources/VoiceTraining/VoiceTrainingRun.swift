@@ -120,7 +120,8 @@ public struct VoiceTrainingRun {
             "trainable_blocks": String(trainable), "augment_copies": String(copies), "seed": String(seed),
             RunFiles.recipeKey: try recipe.json(),
         ]) { $1 }
-        log("training \(recipe.backbone): \(cacheLayer + 1 == top ? "block \(top)" : "blocks \(cacheLayer + 1)-\(top)") and the head (\(classifier.parameterCount(trainableOnly: true)) trainable of "
+        log("training \(recipe.backbone): \(cacheLayer + 1 == top ? "block \(top)" : "blocks \(cacheLayer + 1)-\(top)") "
+            + "and the head (\(classifier.parameterCount(trainableOnly: true)) trainable of "
             + "\(classifier.parameterCount()) parameters), \(recipe.pad30s ? "padded to 30 s" : "true length"), \(config.epochs) epochs, "
             + "batch \(config.batchSize), \(config.optimizer.rawValue) lr \(config.learningRate), \(Torch.threads) threads")
         let result = try trainer.run(
@@ -176,7 +177,8 @@ public struct VoiceTrainingRun {
             log(String(format: "calibration: temperature %.4f (ECE %.4f → %.4f, NLL %.4f → %.4f on %d out-of-fold clips)",
                        fit.temperature, fit.eceBefore, fit.eceAfter, fit.nllBefore, fit.nllAfter, cv.oof_targets.count))
         }
-        log("training the statistics head on \(rows.count) clips (\(VoiceSplit.describe(Set(rows.map { table.samples[$0].speakerRef })))): \(headRecipe.summary)")
+        log("training the statistics head on \(rows.count) clips (\(VoiceSplit.describe(Set(rows.map { table.samples[$0].speakerRef })))): "
+            + "\(headRecipe.summary)")
         let model = try StatisticsHeadTraining.train(encoderCheckpoint: initialEncoder, table: table, rows: rows, recipe: headRecipe)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         try model.saveShippable(to: output.appendingPathComponent("best.safetensors"), metadata: metadata, encoderFloatType: nil)

@@ -8,7 +8,8 @@ struct TakeSenseCommand: ParsableCommand {
         commandName: "takesense",
         abstract: "Watches a film take and tells whether the actor's face and voice carry the same emotion.",
         version: "0.1.0",
-        subcommands: [AnalyzeCommand.self, CorrelateCommand.self, DoctorCommand.self, ProbeCommand.self, TrainCommand.self, EvaluateCommand.self, CalibrateCommand.self, ModelsCommand.self, BenchCommand.self, FacesCommand.self, BatchCommand.self, WatchCommand.self]
+        subcommands: [AnalyzeCommand.self, CorrelateCommand.self, DoctorCommand.self, ProbeCommand.self, TrainCommand.self, EvaluateCommand.self,
+                      CalibrateCommand.self, ModelsCommand.self, BenchCommand.self, FacesCommand.self, BatchCommand.self, WatchCommand.self]
     )
 
     static func main() {

@@ -66,7 +66,8 @@ enum HTTP {
     }
 }
 
-@Suite("takesense watch --serve: the on-set page", .serialized, .enabled(if: Takesense.ready, "the takesense executable, ffmpeg or the shipped models are missing"))
+@Suite("takesense watch --serve: the on-set page", .serialized,
+       .enabled(if: Takesense.ready, "the takesense executable, ffmpeg or the shipped models are missing"))
 struct WatchCLITests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 

@@ -39,7 +39,8 @@ struct ReadmeExampleTests {
         let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
         let body = source.components(separatedBy: "// README example begin\n")[1].components(separatedBy: "        // README example end")[0]
         let lines = body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let block = readme.components(separatedBy: "<!-- library example: Tests/TakeSenseKitTests/ReadmeExampleTests.swift -->\n```swift\n").dropFirst().first?
+        guard let block = readme.components(separatedBy: "<!-- library example: Tests/TakeSenseKitTests/ReadmeExampleTests.swift -->\n```swift\n")
+            .dropFirst().first?
             .components(separatedBy: "```").first else {
             Issue.record("README.md has no library example block")
             return

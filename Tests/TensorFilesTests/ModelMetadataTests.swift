@@ -18,7 +18,8 @@ struct ModelMetadataTests {
         #expect(m[ModelMetadata.Key.preprocessing] == Self.legacyFace["preprocessing"])
         #expect(m[ModelMetadata.Key.dataset] == "fer2013/train" && m["takesense.recipe_preset"] == "cpu" && m.recipe == nil)
         #expect(m[ModelMetadata.Key.epoch] == "43" && m.temperature == 0.95)
-        #expect(m.hasLegacyKeys && m.sourceKey(ModelMetadata.Key.labels) == "labels" && m.sourceKey(ModelMetadata.Key.temperature) == ModelMetadata.Key.temperature)
+        #expect(m.hasLegacyKeys && m.sourceKey(ModelMetadata.Key.labels) == "labels"
+                && m.sourceKey(ModelMetadata.Key.temperature) == ModelMetadata.Key.temperature)
         #expect(m.migrated().keys.allSatisfy { $0.hasPrefix("takesense.") })
         #expect(m.migrated().count == Self.legacyFace.count)
         // A trailing comma stays an empty label, for the reader to refuse.

@@ -31,7 +31,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Write the analysis as JSON (one take: an object; several: {takes, ranking}); '-' for standard output.") var json: String?
     @Option(help: "Write per-frame and per-segment CSV tables into this folder.") var csv: String?
     @Option(help: "Write a self-contained HTML report.") var html: String?
-    @Option(help: "Export the spans as markers in editing formats, comma-separated: edl, xml (FCP 7: Premiere, Resolve), fcpxml (Final Cut Pro), otio, avid, srt, vtt, csv (<take>.retakes.<ext> each, in --markers-dir).")
+    @Option(help: """
+        Export the spans as markers in editing formats, comma-separated: edl, xml (FCP 7: Premiere, Resolve), fcpxml (Final Cut Pro), \
+        otio, avid, srt, vtt, csv (<take>.retakes.<ext> each, in --markers-dir).
+        """)
     var markers: String?
     @Option(help: "The timecode of each take's first frame, HH:MM:SS:FF (HH:MM:SS;FF drop-frame), instead of the file's own (tmcd track / timecode tag).")
     var startTimecode: String?

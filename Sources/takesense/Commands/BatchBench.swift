@@ -49,7 +49,8 @@ struct BatchBench: ParsableCommand {
         let batch = try Self.timed { try Self.exec(me, ["batch", takesDir.path, "--store", store, "--quiet"]) }
         bench(String(format: "batch: %.1f s (peak RSS %.0f MiB; first half of the run %.0f MiB, second half %.0f MiB)",
                      batch.seconds, batch.peakMiB, batch.firstHalfMiB, batch.secondHalfMiB))
-        var rows = [("ffmpeg -i take -f null - (decoding only)", decode), ("one `takesense analyze` per take", perTake), ("`takesense batch` (1 process)", batch)]
+        var rows = [("ffmpeg -i take -f null - (decoding only)", decode), ("one `takesense analyze` per take", perTake),
+                    ("`takesense batch` (1 process)", batch)]
         if shards {
             let store2 = dir.appendingPathComponent("bench-\(UUID().uuidString.prefix(6)).takesense").path
             let two = try Self.timed {

@@ -97,7 +97,8 @@ struct BatchRun: ParsableCommand {
         print("batch\(shardText): \(summary.analysed) analysed, \(summary.failed) failed, \(summary.skipped) already in the store"
             + (chosen.count > 1 ? ", \(summary.otherShards) for other shards" : "") + " → \(Self.shown(store))")
         if summary.failed > 0 || !found.problems.isEmpty {
-            FileHandle.standardError.write(Data("error: \(summary.failed + found.problems.count) input(s) failed; their errors are in the store (takesense batch report)\n".utf8))
+            FileHandle.standardError.write(Data(("error: \(summary.failed + found.problems.count) input(s) failed; "
+                + "their errors are in the store (takesense batch report)\n").utf8))
             throw ExitCode(1)
         }
     }

@@ -65,7 +65,8 @@ struct CorrelateCommand: ParsableCommand {
             set = try OMGEmotion.load(videosCSVs: omgVideos, annotationsRoot: omgAnnotations, clipsRoot: omgClips)
             correlateLog("OMG-Emotion: \(set.summary)")
             if !set.missingClips.isEmpty {
-                correlateLog("  no clip found for \(set.missingClips.count) utterance\(set.missingClips.count == 1 ? "" : "s"), e.g. \(set.missingClips.prefix(3).joined(separator: ", "))")
+                correlateLog("  no clip found for \(set.missingClips.count) utterance\(set.missingClips.count == 1 ? "" : "s"), "
+                    + "e.g. \(set.missingClips.prefix(3).joined(separator: ", "))")
             }
             for entry in set.manifestEntries { try collected.addEntry(entry) }
         }

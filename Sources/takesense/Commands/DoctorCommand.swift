@@ -10,7 +10,8 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check libtorch, threads, BLAS, the system packages TakeSense needs and the tools the tests use.",
-        discussion: "Exit status 1 only when something `takesense analyze` needs is missing; tools used only by the tests and benchmarks are reported as optional."
+        discussion: "Exit status 1 only when something `takesense analyze` needs is missing; "
+            + "tools used only by the tests and benchmarks are reported as optional."
     )
 
     @OptionGroup var engine: EngineOptions
@@ -20,7 +21,8 @@ struct DoctorCommand: ParsableCommand {
         let report = try SystemCheck.run()
         print(report.text)
         if !report.missing.isEmpty {
-            throw Failure("missing system packages: \(report.missing.joined(separator: " ")) — install with: sudo apt-get install \(report.missing.joined(separator: " "))")
+            throw Failure("missing system packages: \(report.missing.joined(separator: " ")) — "
+                + "install with: sudo apt-get install \(report.missing.joined(separator: " "))")
         }
     }
 }
@@ -35,8 +37,11 @@ struct SystemCheck {
     /// What the build and `takesense analyze` need: (what, apt package, files any of which proves it is installed).
     static let requirements: [(String, String, [String])] = [
         ("libtorch (C++ library and headers)", "libtorch-dev", ["/usr/include/torch/csrc/api/include/torch/torch.h"]),
-        ("OpenBLAS, OpenMP variant", "libopenblas0-openmp", ["/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3", "/usr/lib/aarch64-linux-gnu/openblas-openmp/libblas.so.3"]),
-        ("FFmpeg libraries", "libavformat-dev", ["/usr/include/x86_64-linux-gnu/libavformat/avformat.h", "/usr/include/aarch64-linux-gnu/libavformat/avformat.h", "/usr/include/libavformat/avformat.h"]),
+        ("OpenBLAS, OpenMP variant", "libopenblas0-openmp",
+         ["/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3", "/usr/lib/aarch64-linux-gnu/openblas-openmp/libblas.so.3"]),
+        ("FFmpeg libraries", "libavformat-dev",
+         ["/usr/include/x86_64-linux-gnu/libavformat/avformat.h", "/usr/include/aarch64-linux-gnu/libavformat/avformat.h",
+          "/usr/include/libavformat/avformat.h"]),
         ("pkg-config", "pkg-config", ["/usr/bin/pkg-config"]),
         ("OpenCV libraries and headers (Haar face detector)", "libopencv-dev", ["/usr/include/opencv4/opencv2/objdetect.hpp"]),
         ("OpenCV Haar cascades", "opencv-data", ["/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"]),
@@ -77,7 +82,8 @@ struct SystemCheck {
         if blas.name.contains("reference") {
             lines.append("warning: libtorch is using the reference BLAS, 10-40x slower: apt-get install libopenblas0-openmp")
         } else if blas.name.contains("pthread") {
-            lines.append("warning: the pthread OpenBLAS fights libtorch's OpenMP threads; select the OpenMP one: update-alternatives --set libblas.so.3-$(uname -m)-linux-gnu /usr/lib/$(uname -m)-linux-gnu/openblas-openmp/libblas.so.3")
+            lines.append("warning: the pthread OpenBLAS fights libtorch's OpenMP threads; select the OpenMP one: "
+                + "update-alternatives --set libblas.so.3-$(uname -m)-linux-gnu /usr/lib/$(uname -m)-linux-gnu/openblas-openmp/libblas.so.3")
         }
         return SystemCheck(text: lines.joined(separator: "\n"), missing: missing, missingOptional: missingOptional)
     }

@@ -29,7 +29,10 @@ struct TrainFace: ParsableCommand {
     @Option(help: "Freeze the first N layers (modules with parameters, in order).") var freezeFirst: Int?
     @Option(help: "Early-stopping patience in epochs (validation loss).") var patience: Int?
     @Flag(help: "Weight the loss by inverse class frequency.") var classWeights = false
-    @Option(help: "Augmentation: strong (default for 'cpu': flips, rotation, scale, shift, brightness/contrast, random erasing), light (the same without erasing, milder photometric), study (flips only).")
+    @Option(help: """
+        Augmentation: strong (default for 'cpu': flips, rotation, scale, shift, brightness/contrast, random erasing), \
+        light (the same without erasing, milder photometric), study (flips only).
+        """)
     var augment: String?
     @Option var seed: UInt64 = 42
     @Flag(help: "Continue the run found in --output.") var resume = false

@@ -68,7 +68,9 @@ struct MediaBench: ParsableCommand {
         try oneLine {
             var bench = MediaBenchmark(detector: try detection.make(), detectorDescription: "\(detection.detector.rawValue) on \(detection.detectionSize) px")
             bench.take = take
-            bench.face = { [face, data] in try face ?? (SharedData.fer2013(data, repository: BundledModels.repository) + "/validation/happy/PublicTest_10130075.jpg") }
+            bench.face = { [face, data] in
+                try face ?? (SharedData.fer2013(data, repository: BundledModels.repository) + "/validation/happy/PublicTest_10130075.jpg")
+            }
             bench.fps = fps
             bench.rounds = rounds
             bench.longMinutes = longMinutes

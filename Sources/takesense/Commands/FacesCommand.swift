@@ -140,7 +140,8 @@ struct FacesImportMTCNN: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-mtcnn",
         abstract: "Convert facenet-pytorch's MTCNN state dicts to one safetensors file (see Scripts/convert_mtcnn.sh).",
-        discussion: "Reads pnet.pth, rnet.pth and onet.pth (zip-format torch.save state dicts) from --from, loads them strictly into P-Net, R-Net and O-Net and writes their state dict with keys pnet.*, rnet.*, onet.*."
+        discussion: "Reads pnet.pth, rnet.pth and onet.pth (zip-format torch.save state dicts) from --from, "
+            + "loads them strictly into P-Net, R-Net and O-Net and writes their state dict with keys pnet.*, rnet.*, onet.*."
     )
 
     @Option(help: "Directory holding pnet.pth, rnet.pth and onet.pth.") var from: String

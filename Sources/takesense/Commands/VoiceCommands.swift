@@ -37,7 +37,10 @@ struct TrainVoice: ParsableCommand {
     @Flag(help: "Continue the run found in --output.") var resume = false
     @Option(help: "Pause after this many epochs in all (checkpoint kept; continue later with --resume).") var stopAfter: Int?
     @OptionGroup var statistics: StatisticsRecipeOptions
-    @Option(help: "Recipe statistics: the JSON of an `evaluate voice --cv` run of the same recipe whose out-of-fold logits fit the temperature and whose confusion is stored.")
+    @Option(help: """
+        Recipe statistics: the JSON of an `evaluate voice --cv` run of the same recipe whose out-of-fold logits fit the temperature \
+        and whose confusion is stored.
+        """)
     var calibration: String?
     @OptionGroup var engine: EngineOptions
 
