@@ -48,3 +48,61 @@ func cpuSeconds(children: Bool = false) -> Double {
 /// The machine line every benchmark starts with.
 func machineCores() -> String { "\(ProcessInfo.processInfo.activeProcessorCount) cores" }
 func ompWaitPolicy() -> String { ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset" }
+
+/// Wall time of a run of child processes and their summed resident memory, overall and per half of the run.
+public struct ChildrenTiming: Codable, Sendable, Equatable {
+    public var seconds: Double
+    public var peakMiB: Double
+    public var firstHalfMiB: Double
+    public var secondHalfMiB: Double
+    public init(seconds: Double, peakMiB: Double, firstHalfMiB: Double, secondHalfMiB: Double) {
+        self.seconds = seconds
+        self.peakMiB = peakMiB
+        self.firstHalfMiB = firstHalfMiB
+        self.secondHalfMiB = secondHalfMiB
+    }
+}
+
+/// Wall time of `body`, with the resident memory of this process's children sampled every 200 ms (VmHWM
+/// only covers this process itself; the children's peaks are what a multi-process run costs).
+func timedWithChildrenRSS(_ body: () throws -> Void) throws -> ChildrenTiming {
+    final class Samples: @unchecked Sendable {
+        let lock = NSLock()
+        var values: [(Double, Double)] = []
+        var running = true
+    }
+    let samples = Samples()
+    let start = now()
+    let me = getpid()
+    let sampler = Thread {
+        while samples.lock.withLock({ samples.running }) {
+            let rss = childrenRSS(of: me)
+            samples.lock.withLock { samples.values.append((now() - start, rss)) }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+    sampler.start()
+    defer { samples.lock.withLock { samples.running = false } }
+    try body()
+    let wall = now() - start
+    let values = samples.lock.withLock { samples.running = false; return samples.values }
+    let first = values.filter { $0.0 < wall / 2 }.map(\.1).max() ?? 0, second = values.filter { $0.0 >= wall / 2 }.map(\.1).max() ?? 0
+    return ChildrenTiming(seconds: wall, peakMiB: max(first, second), firstHalfMiB: first, secondHalfMiB: second)
+}
+
+/// Summed VmRSS (MiB) of the direct children of `parent`.
+func childrenRSS(of parent: Int32) -> Double {
+    guard let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
+    var total = 0.0
+    for pid in pids where Int(pid) != nil {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { continue }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 2, Int32(fields[1]) == parent,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { continue }
+        total += kb / 1024
+    }
+    return total
+}
