@@ -78,22 +78,6 @@ struct AnalysisOptions: ParsableArguments {
     }
 }
 
-/// Runs async work from a synchronous command (the command tree is synchronous).
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = BlockingResult<T>(), done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return try box.result!.get()
-}
-
-/// The result handed from the task to the waiting thread (written before the semaphore is signalled).
-private final class BlockingResult<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
-}
-
 /// Lets Ctrl-C and `kill` (SIGINT, SIGTERM) end a long-running command: a process started by a thread that
 /// blocks them (a test runner's, a worker pool's) inherits the mask, and the signals would stay pending forever.
 func acceptTerminationSignals() {

@@ -73,7 +73,7 @@ struct BatchRun: ParsableCommand {
                                    markersDirectory: markersDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let location = store, takes = found.takes, retry = retryFailed, quiet = quiet
         let terminal = isatty(STDERR_FILENO) == 1
-        let summary = try runBlocking { () async throws -> BatchSummary in
+        let summary = try waitFor { () async throws -> BatchSummary in
             let store: any TakeStore
             do { store = try await TakeStores.open(location) } catch { throw Failure("\(error)") }
             let runner = BatchRunner(store: store, analyzer: analyzer, shard: chosen, outputs: outputs, retryFailed: retry)
@@ -131,7 +131,7 @@ struct BatchReport: ParsableCommand {
 
     func run() throws {
         let location = store
-        let records = try runBlocking { () async throws -> [TakeRecord] in
+        let records = try waitFor { () async throws -> [TakeRecord] in
             do {
                 let store = try await TakeStores.open(location)
                 let records = try await store.latestPerTake()
@@ -167,7 +167,7 @@ struct BatchReport: ParsableCommand {
 /// The analysed takes of a store (each take's newest analysis), for `correlate --store`.
 enum DailiesStoreReading {
     static func analyses(_ location: String) throws -> [TakeAnalysis] {
-        try runBlocking {
+        try waitFor {
             do {
                 let store = try await TakeStores.open(location)
                 let records = try await store.latestPerTake()

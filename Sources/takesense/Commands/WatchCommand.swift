@@ -49,7 +49,7 @@ struct WatchCommand: ParsableCommand {
         let served = try serve.map(Self.hostPort)
         let analyzer = try analysis.makeTakeSense()
         let watcher = FolderWatcher(folder: folder, stableSeconds: stable)
-        try runBlocking {
+        try waitFor {
             let store: any TakeStore
             do { store = try await TakeStores.open(location) } catch { throw Failure("\(error)") }
             let server: OnSetServer?
