@@ -65,12 +65,7 @@ public struct FaceRecipe: Codable, Sendable, Equatable {
         config.seed = seed
         switch name {
         case "study":
-            config.epochs = 200
-            config.batchSize = 128
-            config.optimizer = .adam
-            config.learningRate = 1e-5
-            config.earlyStoppingPatience = 20
-            config.monitor = .valLoss
+            config = .study(batchSize: 128, seed: seed)
             return FaceRecipe(name: name, architecture: "resnet34", labels: labels, preprocessing: .study, training: config,
                               augmentation: "study", freezeFirst: 57, testTimeAugmentation: .none)
         case "crop":

@@ -4,6 +4,20 @@ import Torch
 
 /// Hyper-parameters of a training run (saved with every checkpoint).
 public struct TrainingConfig: Codable, Sendable, Equatable {
+    /// The MSc study's optimisation, shared by its face and voice recipes: Adam at lr 1e-5 for up to 200 epochs,
+    /// early stopping after 20 epochs without a lower validation loss.
+    public static func study(batchSize: Int, seed: UInt64) -> TrainingConfig {
+        var config = TrainingConfig()
+        config.seed = seed
+        config.epochs = 200
+        config.batchSize = batchSize
+        config.optimizer = .adam
+        config.learningRate = 1e-5
+        config.earlyStoppingPatience = 20
+        config.monitor = .valLoss
+        return config
+    }
+
     public enum OptimizerKind: String, Codable, Sendable { case adam, adamw, sgd }
     public enum ScheduleKind: String, Codable, Sendable { case none, cosine, step, plateau }
     public enum Monitor: String, Codable, Sendable { case valLoss = "val_loss", valAccuracy = "val_accuracy", valMacroF1 = "val_macro_f1" }

@@ -60,12 +60,7 @@ public struct VoiceRecipe: Codable, Sendable, Equatable {
         config.seed = seed
         switch name {
         case "study":
-            config.epochs = 200
-            config.batchSize = 16
-            config.optimizer = .adam
-            config.learningRate = 1e-5
-            config.earlyStoppingPatience = 20
-            config.monitor = .valLoss
+            config = .study(batchSize: 16, seed: seed)
             return VoiceRecipe(name: name, labels: labels, trainableBlocks: 1, augmentCopies: 0, training: config)
         case "efficient", "statistics":
             config.epochs = 24
