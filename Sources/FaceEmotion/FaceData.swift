@@ -99,8 +99,22 @@ public struct FaceAugmentation: Codable, Sendable, Equatable {
     public var cropOutput: Int? = nil
     public var cropMinSide: Int? = nil
     public var cropMaxSide: Int? = nil
+    /// Probability that a face is degraded as video degrades it (`FaceDegradation`), before the geometric
+    /// steps: JPEG-like blocking, defocus, motion blur or a small face scaled up, one of the four at random
+    /// with a strength drawn per batch. Crops in `analyze` come from compressed, moving, often small faces
+    /// in video frames; FER2013's pictures are sharp and framed (the card's robustness table).
+    public var degrade = 0.0
 
     public init() {}
+
+    /// The degradations `degrade` draws from, one strength per batch: JPEG-like quality 10–60, Gaussian
+    /// blur sigma 0.5–1.5 px (in quarter pixels), motion blur 3–7 px, down-up scaling to 16–32 px.
+    public static let degradationChoices: [[FaceDegradation]] = [
+        (10...60).map { .jpeg(quality: $0) },
+        [0.5, 0.75, 1, 1.25, 1.5].map { .gaussianBlur(sigma: $0) },
+        (3...7).map { .motionBlur(length: $0) },
+        (16...32).map { .downUp(side: $0) },
+    ]
 
     /// The `crop` recipe's augmentation (after Khaireddin & Chen 2021): random 40–44 px windows of the
     /// 48 px face resampled to 40 px, horizontal flip, rotation ±10°, brightness/contrast ±20 %, random
@@ -181,6 +195,19 @@ public struct FaceAugmentation: Codable, Sendable, Equatable {
             eraseMask += mask
         }
         var y = x
+        if degrade > 0 {
+            // Each face keeps its pixels or takes one of four degraded versions of the batch (masks).
+            var choice = [Int](repeating: -1, count: n)
+            for i in 0..<n where chance(&rng, degrade) { choice[i] = Int(rng.next() % UInt64(Self.degradationChoices.count)) }
+            if choice.contains(where: { $0 >= 0 }) {
+                var mixed = try y * Tensor(choice.map { $0 < 0 ? Float(1) : 0 }, shape: [n, 1, 1, 1])
+                for (kind, strengths) in Self.degradationChoices.enumerated() where choice.contains(kind) {
+                    let degraded = try strengths[Int(rng.next() % UInt64(strengths.count))].apply(y)
+                    mixed = try mixed + degraded * Tensor(choice.map { $0 == kind ? Float(1) : 0 }, shape: [n, 1, 1, 1])
+                }
+                y = mixed
+            }
+        }
         let geometric = rotationDegrees > 0 || scale > 0 || translate > 0 || horizontalFlip > 0 || verticalFlip > 0 || cropOutput != nil
         if geometric {
             let grid = try Functional.affineGrid(Tensor(theta, shape: [n, 2, 3]), size: [n, x.size(1), h, w])

@@ -53,6 +53,8 @@ public struct FaceRecipe: Codable, Sendable, Equatable {
     public var initialWeights: String?
     /// Only this many training faces (a seeded random subset).
     public var limit: Int?
+    /// Probability of degrading a training face as video does (`FaceAugmentation.degrade`); nil = 0.
+    public var degrade: Double?
 
     public static let presetNames = ["cpu", "crop", "study"]
 
@@ -119,6 +121,10 @@ public struct FaceRecipe: Codable, Sendable, Equatable {
         case "light": result = .light
         case "study": result = .study
         case let other: throw RecipeError("--augment: unknown augmentation '\(other)' (strong, light or study)")
+        }
+        if let degrade {
+            guard degrade.isFinite, (0...1).contains(degrade) else { throw RecipeError("--degrade: \(degrade) is not a probability (0 to 1)") }
+            result.degrade = degrade
         }
         if randomCrops, result.cropOutput == nil {
             let side = preprocessing.networkSize

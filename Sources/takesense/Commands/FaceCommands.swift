@@ -40,6 +40,8 @@ struct TrainFace: ParsableCommand {
     @Option(help: "fp32 (default) or bf16 (bfloat16 autocast for the training forward pass, fp32 master weights).") var precision = "fp32"
     @Flag(help: "Channels-last (NHWC) activations and weights.") var channelsLast = false
     @Option(help: "Only the first N training faces (quick comparisons).") var limit: Int?
+    @Option(help: "Probability of degrading a training face as video does (JPEG-like blocking, blur, motion blur, a small face scaled up).")
+    var degrade: Double?
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
@@ -61,6 +63,7 @@ struct TrainFace: ParsableCommand {
         r.channelsLast = channelsLast
         r.initialWeights = `init`
         r.limit = limit
+        r.degrade = degrade
         var training = FaceTrainingRun(recipe: r, data: data, validation: validation, output: URL(fileURLWithPath: output))
         training.resume = resume
         training.stopAfter = stopAfter

@@ -116,4 +116,35 @@ import TakeSenseTestSupport
             #expect(try candidates.contains { try ($0 - o).abs().amax().item() < 1e-5 }, "sample \(i) is not a flip")
         }
     }
+
+    /// `degrade` replaces about that share of faces by one of the video-like degradations of
+    /// `FaceDegradation` (the robustness table's own, checked against references in FaceTTATests), in the
+    /// strengths it lists; the faces not drawn stay untouched.
+    @Test func degradationAugmentationDegradesAboutTheRequestedShare() throws {
+        let n = 64
+        let x = try (Tensor.rand([n, 1, 48, 48]) * 255).round() / 255
+        var aug = FaceAugmentation.study
+        aug.verticalFlip = 0
+        aug.horizontalFlip = 0
+        aug.degrade = 0.5
+        var rng = SplitMix64(seed: 3)
+        let y = try aug.apply(x, rng: &rng)
+        let candidates = try FaceAugmentation.degradationChoices.flatMap { $0 }.map { ($0, try $0.apply(x)) }
+        var degraded = 0
+        var kinds = Set<String>()
+        for i in 0..<n {
+            let a = try x[i], b = try y[i]
+            if try (a - b).abs().amax().item() == 0 { continue }
+            degraded += 1
+            let match = try candidates.first { try ($0.1[i] - b).abs().amax().item() < 1e-6 }
+            #expect(match != nil, "face \(i) is not one of the listed degradations of its input")
+            if let match { kinds.insert(String(match.0.description.prefix(6))) }
+        }
+        // Binomial(64, 0.5): 32 ± 4; 16...48 is beyond 4 standard deviations.
+        #expect((16...48).contains(degraded), "\(degraded) of \(n) faces degraded")
+        #expect(kinds.count >= 2, "only \(kinds) drawn")
+        aug.degrade = 0
+        var again = SplitMix64(seed: 3)
+        #expect(try (aug.apply(x, rng: &again) - x).abs().amax().item() == 0)
+    }
 }
