@@ -32,6 +32,10 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     /// Take-level temperatures of the face and voice distributions before the match (softmax(log p / T)); 1 = as is.
     public var faceTemperature: Double
     public var voiceTemperature: Double
+    /// Read each model's output through its own confusion matrix (`takesense.calibration.confusion`, measured on
+    /// faces and voices it was not trained on) before the match, when both models carry one: P(true emotion |
+    /// output) instead of the output itself. The benchmark decides whether it ranks takes better.
+    public var confusionCorrection: Bool
 
     /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"), on
     /// distributions rescaled by the temperatures fit there: the valence/arousal gaps got weights near 0 and did
@@ -44,12 +48,15 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
         case minSegmentFaceCoverage = "min_segment_face_coverage", intentMin = "intent_min"
         case axisTolerance = "axis_tolerance", probabilityWeights = "probability_weights"
         case faceTemperature = "face_temperature", voiceTemperature = "voice_temperature"
+        case confusionCorrection = "confusion_correction"
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
                 retakeBelow: Double = 0.469, keepAbove: Double = 0.635, spanBelow: Double = 0.469, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
-                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.521, voiceTemperature: Double = 1.561) {
+                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.521, voiceTemperature: Double = 1.561,
+                confusionCorrection: Bool = false) {
+        self.confusionCorrection = confusionCorrection
         self.faceTemperature = faceTemperature
         self.voiceTemperature = voiceTemperature
         self.minFaceCoverage = minFaceCoverage
@@ -94,7 +101,8 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
                   keepAbove: try v(.keepAbove, d.keepAbove), spanBelow: try v(.spanBelow, d.spanBelow), maxSpanShare: try v(.maxSpanShare, d.maxSpanShare),
                   minSegmentFaceCoverage: try v(.minSegmentFaceCoverage, d.minSegmentFaceCoverage), intentMin: try v(.intentMin, d.intentMin),
                   axisTolerance: try v(.axisTolerance, d.axisTolerance), probabilityWeights: weights,
-                  faceTemperature: try t(.faceTemperature, d.faceTemperature), voiceTemperature: try t(.voiceTemperature, d.voiceTemperature))
+                  faceTemperature: try t(.faceTemperature, d.faceTemperature), voiceTemperature: try t(.voiceTemperature, d.voiceTemperature),
+                  confusionCorrection: try c.decodeIfPresent(Bool.self, forKey: .confusionCorrection) ?? d.confusionCorrection)
     }
 }
 
@@ -110,8 +118,8 @@ public struct TakeAssembler: Sendable {
     public var labels: [String]
     public var policy: VerdictPolicy
     public var intended: String?
-    /// Each model's known confusions (from its metadata, `takesense.calibration.confusion`), when known: the
-    /// congruence probability then reads each output as evidence about the true emotion.
+    /// Each model's known confusions (from its metadata, `takesense.calibration.confusion`), when known: with the
+    /// policy's `confusionCorrection`, the congruence probability reads each output as evidence about the true emotion.
     public var faceConfusion: ConfusionPrior?
     public var voiceConfusion: ConfusionPrior?
 
@@ -197,7 +205,8 @@ public struct TakeAssembler: Sendable {
     /// P(same emotion) and the circumplex agreement of two distributions.
     func probability(face: EmotionProbabilities, voice: EmotionProbabilities) -> (p: Double, affect: AffectAgreement)? {
         guard let x = CongruenceProbability.features(face: face, voice: voice, labels: labels,
-                                                     faceConfusion: faceConfusion, voiceConfusion: voiceConfusion,
+                                                     faceConfusion: policy.confusionCorrection ? faceConfusion : nil,
+                                                     voiceConfusion: policy.confusionCorrection ? voiceConfusion : nil,
                                                      faceTemperature: policy.faceTemperature, voiceTemperature: policy.voiceTemperature),
               let affect = Circumplex.agreement(face: face, voice: voice, tolerance: policy.axisTolerance) else { return nil }
         return (CongruenceProbability.probability(x, weights: policy.probabilityWeights), affect)

@@ -1,3 +1,4 @@
+import Director
 import FaceEmotion
 import Faces
 import Foundation
@@ -17,6 +18,9 @@ public protocol FaceEmotionClassifying {
     var inputSize: Int { get }
     /// Class probabilities of each crop (rows in crop order, columns in `labels` order).
     func probabilities(faces: [PixelBuffer]) throws -> [[Double]]
+    /// The classifier's known confusions on faces it was not trained on (rows truth, columns prediction, in
+    /// `labels` order), when its file carries them: the verdict can read its output as evidence through them.
+    var confusion: [[Int]]? { get }
 }
 
 /// Classifies a stretch of speech. Sendable: the voice pass runs in a child task beside the face pass.
@@ -27,6 +31,20 @@ public protocol VoiceEmotionClassifying: Sendable {
     var sampleRate: Int { get }
     /// Class probabilities of mono samples at `sampleRate`, in `labels` order.
     func probabilities(samples: [Float]) throws -> [Float]
+    /// The classifier's known confusions on voices it never heard (rows truth, columns prediction), when known.
+    var confusion: [[Int]]? { get }
+}
+
+extension FaceEmotionClassifying {
+    public var confusion: [[Int]]? { nil }
+    /// `confusion` as the verdict's prior (`TakeAssembler(faceConfusion:)`), when known.
+    public var confusionPrior: ConfusionPrior? { confusion.map { ConfusionPrior(labels: labels, rows: $0.map { $0.map(Double.init) }) } }
+}
+
+extension VoiceEmotionClassifying {
+    public var confusion: [[Int]]? { nil }
+    /// `confusion` as the verdict's prior (`TakeAssembler(voiceConfusion:)`), when known.
+    public var confusionPrior: ConfusionPrior? { confusion.map { ConfusionPrior(labels: labels, rows: $0.map { $0.map(Double.init) }) } }
 }
 
 /// Finds the stretches of speech in a track. Its description is written into the analysis settings.

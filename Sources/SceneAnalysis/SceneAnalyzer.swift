@@ -164,7 +164,8 @@ public final class SceneAnalyzer {
             faceModel: faceModelName, voiceModel: voiceModelName, detector: detector.name, faceFPS: options.faceFPS,
             decode: options.decode.rawValue, speech: options.voiceRule == .study ? "whole track, first 30 s (study rule)" : segmenter.description,
             intended: options.intended, policy: options.policy)
-        let assembler = TakeAssembler(labels: labels, policy: options.policy, intended: options.intended)
+        let assembler = TakeAssembler(labels: labels, policy: options.policy, intended: options.intended,
+                                      faceConfusion: face.confusionPrior, voiceConfusion: voice.confusionPrior)
         var analysis = assembler.assemble(
             take: url.path, duration: duration, faceFrames: faceFrames, sampledTimes: sampledTimes, otherFaces: otherFaces,
             thumbnails: thumbnails, voiceSegments: voiceResult.segments, settings: settings,

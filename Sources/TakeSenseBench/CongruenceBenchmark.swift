@@ -58,6 +58,12 @@ public struct CongruenceBenchmark {
     /// Takes built (ffmpeg processes) and analysed (analyzers) at once.
     public var jobs = 3
 
+    /// The face and voice models' own confusion matrices as priors, when both files carry one.
+    public static func ownConfusions(face: any FaceEmotionClassifying, voice: any VoiceEmotionClassifying) -> (ConfusionPrior, ConfusionPrior)? {
+        guard let f = face.confusionPrior, let v = voice.confusionPrior else { return nil }
+        return (f, v)
+    }
+
     public init(makeAnalyzer: @escaping () throws -> SceneAnalyzer, fer2013: String, ravdess: String, tess: String?) {
         self.makeAnalyzer = makeAnalyzer
         self.fer2013 = fer2013
@@ -233,7 +239,12 @@ public struct CongruenceBenchmark {
             progress("analysed in \(f1(now() - t1)) s (\(f2((now() - t1) / Double(specs.count))) s per take; shared machine)")
         }
         let labels = analyses.first?.labels ?? Self.emotions.map(\.rawValue)
-        analyses = analyses.map { TakeAssembler(labels: labels).reassess($0) }
+        // The models' own matrices (from their files: the face model's on FER2013 validation/, the voice model's
+        // out of fold on its training speakers), which measure nothing of this benchmark's takes.
+        let models = try makeAnalyzer()
+        let ownPriors = Self.ownConfusions(face: models.face, voice: models.voice)
+        if ownPriors == nil { report.note("the models carry no confusion matrices: the model-corrected candidates are skipped") }
+        analyses = analyses.map { TakeAssembler(labels: labels, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1).reassess($0) }
         try JSONReportWriter().write(TakeComparison(takes: analyses, ranking: []), to: analysesURL)
 
         let cal = specs.indices.filter { specs[$0].calibration }, ev = specs.indices.filter { !specs[$0].calibration }
@@ -265,14 +276,15 @@ public struct CongruenceBenchmark {
         let faceT = temperature({ analyses[$0].face.probabilities }, { specs[$0].faceLabel })
         let voiceT = temperature({ analyses[$0].voice.probabilities }, { specs[$0].voiceLabel })
         report.note("take-level temperatures fit on the calibration half: face \(f3(faceT)), voice \(f3(voiceT))")
-        func features(_ i: Int, corrected: Bool, tempered: Bool = false) -> CongruenceFeatures {
-            CongruenceProbability.features(face: analyses[i].face.probabilities, voice: analyses[i].voice.probabilities, labels: labels,
-                                           faceConfusion: corrected ? faceConfusion : nil, voiceConfusion: corrected ? voiceConfusion : nil,
-                                           faceTemperature: tempered ? faceT : 1, voiceTemperature: tempered ? voiceT : 1)!
+        func features(_ i: Int, corrected: Bool, tempered: Bool = false, own: Bool = false) -> CongruenceFeatures {
+            let priors = own ? ownPriors : (corrected ? (faceConfusion, voiceConfusion) : nil)
+            return CongruenceProbability.features(face: analyses[i].face.probabilities, voice: analyses[i].voice.probabilities, labels: labels,
+                                                  faceConfusion: priors?.0, voiceConfusion: priors?.1,
+                                                  faceTemperature: tempered ? faceT : 1, voiceTemperature: tempered ? voiceT : 1)!
         }
         let positives = { (idx: [Int]) in idx.map { specs[$0].congruent } }
-        func fit(corrected: Bool, tempered: Bool = false, columns: [Int]) -> [Double] {
-            let x = calJ.map { i in columns.map { features(i, corrected: corrected, tempered: tempered).vector[$0] } }
+        func fit(corrected: Bool, tempered: Bool = false, own: Bool = false, columns: [Int]) -> [Double] {
+            let x = calJ.map { i in columns.map { features(i, corrected: corrected, tempered: tempered, own: own).vector[$0] } }
             let w = LogisticRegression.fit(x: x, y: positives(calJ), l2: 1e-2) ?? [0]
             var full = [0.0, 0, 0, 0]
             for (k, c) in columns.enumerated() { full[c] = w[k] }
@@ -280,11 +292,14 @@ public struct CongruenceBenchmark {
         }
 
         // The candidates for the verdict's score.
-        struct Candidate { var name: String; var weights: [Double]?; var corrected: Bool; var tempered = false; var score: (Int) -> Double }
+        // `corrected`: by matrices counted on the calibration half (never shipped); `own`: by the models' own matrices.
+        struct Candidate {
+            var name: String; var weights: [Double]?; var corrected: Bool; var tempered = false; var own = false; var score: (Int) -> Double
+        }
         let wMatch = fit(corrected: false, columns: [0, 1]), wAll = fit(corrected: false, columns: [0, 1, 2, 3])
         let wMatchC = fit(corrected: true, columns: [0, 1]), wAllC = fit(corrected: true, columns: [0, 1, 2, 3])
         let wMatchT = fit(corrected: false, tempered: true, columns: [0, 1])
-        let candidates: [Candidate] = [
+        var candidates: [Candidate] = [
             Candidate(name: "1 − JSD (congruence.score)", weights: nil, corrected: false) { analyses[$0].congruence.score ?? 0 },
             Candidate(name: "Σ P(face=e)·P(voice=e)", weights: nil, corrected: false) { features($0, corrected: false).match },
             Candidate(name: "Σ P·P after the confusion correction", weights: nil, corrected: true) { features($0, corrected: true).match },
@@ -308,6 +323,21 @@ public struct CongruenceBenchmark {
                 CongruenceProbability.probability(features($0, corrected: true), weights: wAllC)
             },
         ]
+        if ownPriors != nil {
+            let wOwn = fit(corrected: false, own: true, columns: [0, 1]), wOwnT = fit(corrected: false, tempered: true, own: true, columns: [0, 1])
+            candidates += [
+                Candidate(name: "Σ P·P after the models' own confusion correction", weights: nil, corrected: false, own: true) {
+                    features($0, corrected: false, own: true).match
+                },
+                Candidate(name: "logistic: logit(Σ P·P) after the models' own correction", weights: wOwn, corrected: false, own: true) {
+                    CongruenceProbability.probability(features($0, corrected: false, own: true), weights: wOwn)
+                },
+                Candidate(name: "logistic: logit(Σ P·P), temperature-scaled, then the models' own correction", weights: wOwnT, corrected: false,
+                          tempered: true, own: true) {
+                    CongruenceProbability.probability(features($0, corrected: false, tempered: true, own: true), weights: wOwnT)
+                },
+            ]
+        }
         func auc(_ c: Candidate, _ idx: [Int]) -> Double {
             let r = rocAUC(scores: idx.map(c.score), positives: positives(idx))
             return r.isValid ? r.value : .nan
@@ -342,7 +372,8 @@ public struct CongruenceBenchmark {
         probe.probabilityWeights = weights
         probe.faceTemperature = candidates[chosen].tempered ? r3(faceT) : 1
         probe.voiceTemperature = candidates[chosen].tempered ? r3(voiceT) : 1
-        let calP = calJ.map { TakeAssembler(labels: labels, policy: probe).reassess(analyses[$0]).congruence.probability ?? 0 }
+        probe.confusionCorrection = candidates[chosen].own
+        let calP = calJ.map { TakeAssembler(labels: labels, policy: probe, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1).reassess(analyses[$0]).congruence.probability ?? 0 }
         guard let cut = bestThreshold(scores: calP, positives: positives(calJ)),
               let band = SelectiveClassification.band(scores: calP, positives: positives(calJ), threshold: cut.threshold, minCoverage: minCoverage) else {
             throw BenchError("the calibration half could not be judged")
@@ -365,7 +396,7 @@ public struct CongruenceBenchmark {
         }
         func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
         func evaluate(_ idx: [Int], _ policy: VerdictPolicy) -> SceneEvaluation {
-            let assembler = TakeAssembler(labels: labels, policy: policy)
+            let assembler = TakeAssembler(labels: labels, policy: policy, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1)
             return SceneEvaluation.run(idx.map { i in
                 (LabelledScene(path: "takes/" + specs[i].url.lastPathComponent, faceLabel: specs[i].faceLabel, voiceLabel: specs[i].voiceLabel),
                  assembler.reassess(analyses[i]))
@@ -395,7 +426,7 @@ public struct CongruenceBenchmark {
         report.add(table)
 
         // Accuracy-coverage on the evaluation half: decide only the takes farthest from the cut.
-        let evP = evJ.map { TakeAssembler(labels: labels, policy: decide).reassess(analyses[$0]).congruence.probability ?? 0 }
+        let evP = evJ.map { TakeAssembler(labels: labels, policy: decide, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1).reassess(analyses[$0]).congruence.probability ?? 0 }
         let coverages = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5]
         let curve = SelectiveClassification.accuracyCoverage(scores: evP, positives: positives(evJ), threshold: decide.retakeBelow, coverages: coverages)
         report.note("")

@@ -53,6 +53,22 @@ struct LengthVoiceClassifier: VoiceEmotionClassifying {
     }
 }
 
+/// The fixed face classifier with a known confusion matrix (it often reads sad as angry).
+final class ConfusedFaceClassifier: FaceEmotionClassifying {
+    let labels = ["angry", "happy", "sad"]
+    let inputSize = 48
+    let confusion: [[Int]]? = [[30, 5, 5], [2, 40, 2], [20, 2, 20]]
+    func probabilities(faces: [PixelBuffer]) throws -> [[Double]] { faces.map { _ in [0.6, 0.1, 0.3] } }
+}
+
+/// The length-answering voice classifier with a known confusion matrix.
+struct ConfusedVoiceClassifier: VoiceEmotionClassifying {
+    let labels = ["sad", "happy", "angry", "neutral"]
+    let sampleRate = 16_000
+    let confusion: [[Int]]? = [[30, 2, 6, 2], [4, 30, 4, 2], [3, 3, 30, 4], [10, 2, 2, 26]]
+    func probabilities(samples: [Float]) throws -> [Float] { [0.5, 0.1, 0.3, 0.1] }
+}
+
 @Suite("SceneAnalyzer with fake stages", .serialized)
 struct FakeStageTests {
     /// A 3 s take (gray picture, 160x120 at 10 frames/s, a 220 Hz tone): the fakes decide what is found in it.
@@ -125,4 +141,33 @@ struct FakeStageTests {
         }
         #expect(throws: SceneAnalysisError.self) { try SceneAnalyzer(face: FixedFaceClassifier(), voice: Other(), detector: FixedFaceDetector()) }
     }
+
+    @Test("With confusion_correction, each stage's own confusion matrix reaches the congruence probability")
+    func confusionMatricesReachTheVerdict() async throws {
+        let take = try Self.take()
+        func analyse(_ correction: Bool) async throws -> TakeAnalysis {
+            var options = SceneAnalysisOptions(faceFPS: 5)
+            options.policy.confusionCorrection = correction
+            return try await SceneAnalyzer(face: ConfusedFaceClassifier(), voice: ConfusedVoiceClassifier(), detector: FixedFaceDetector(),
+                                           segmenter: FixedSegmenter(), options: options).analyze(take)
+        }
+        let plain = try await analyse(false), corrected = try await analyse(true)
+        func expected(_ a: TakeAnalysis, _ correction: Bool) -> Double? {
+            let face = ConfusedFaceClassifier(), voice = ConfusedVoiceClassifier()
+            let priors = correction ? (face.confusionPrior, voice.confusionPrior) : nil
+            return CongruenceProbability.features(face: a.face.probabilities, voice: a.voice.probabilities, labels: a.labels,
+                                                  faceConfusion: priors?.0, voiceConfusion: priors?.1,
+                                                  faceTemperature: a.settings.policy.faceTemperature,
+                                                  voiceTemperature: a.settings.policy.voiceTemperature)
+                .map { CongruenceProbability.probability($0, weights: a.settings.policy.probabilityWeights) }
+        }
+        let p0 = try #require(plain.congruence.probability), p1 = try #require(corrected.congruence.probability)
+        #expect(abs(p0 - (expected(plain, false) ?? .nan)) < 1e-9)
+        #expect(abs(p1 - (expected(corrected, true) ?? .nan)) < 1e-9)
+        // Both read angry/sad; the face's matrix says its "angry" is often a sad face, so the corrected
+        // probability differs from the plain one.
+        #expect(abs(p1 - p0) > 1e-3, "plain \(p0), corrected \(p1)")
+        #expect(corrected.settings.policy.confusionCorrection && !plain.settings.policy.confusionCorrection)
+    }
 }
+
