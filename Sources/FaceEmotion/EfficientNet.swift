@@ -20,6 +20,12 @@ public final class EfficientNet: Module, UnaryLayer {
         return n
     }
 
+    /// Channels of the stem convolution and of the last 1x1 convolution (the classifier's input) of B`variant`.
+    static func stemAndLastChannels(variant: Int) -> (stem: Int, last: Int) {
+        let width = scaling[min(max(variant, 0), scaling.count - 1)].0
+        return (divisible(32 * width), 4 * divisible(320 * width))
+    }
+
     public init(_ variant: Int, classes: Int = 1000, inputChannels: Int = 3, stochasticDepth: Double = 0.2) throws {
         guard (0...6).contains(variant) else { throw TorchError("EfficientNet-B\(variant) is not supported (B0 to B6)") }
         self.variant = variant

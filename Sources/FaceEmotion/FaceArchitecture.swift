@@ -38,6 +38,24 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The shapes of the first convolution and the classifier's last linear layer, by state-dict name, for a
+    /// `classes`-way head on `inputChannels`: what a model file must store for this architecture. Checked
+    /// before `build`, so a small file whose metadata claims a large network is refused before the network
+    /// is allocated (`ArchitectureParityTests` checks these against torchvision's state dicts).
+    public func signature(classes: Int, inputChannels: Int) -> [(name: String, shape: [Int])] {
+        switch self {
+        case .resnet(let d):
+            return [("conv1.weight", [64, inputChannels, 7, 7]), ("fc.weight", [classes, 512 * (d.bottleneck ? Bottleneck.expansion : 1)])]
+        case .vgg:
+            return [("features.0.weight", [64, inputChannels, 3, 3]), ("classifier.6.weight", [classes, 4096])]
+        case .efficientNet(let k):
+            let (stem, last) = EfficientNet.stemAndLastChannels(variant: k)
+            return [("features.0.0.weight", [stem, inputChannels, 3, 3]), ("classifier.1.weight", [classes, last])]
+        case .ferNet(let w):
+            return [("features.0.weight", [w, inputChannels, 3, 3]), ("classifier.2.weight", [classes, 8 * w])]
+        }
+    }
+
     /// Builds the network with a `classes`-way head for `inputChannels`.
     public func build(classes: Int, inputChannels: Int) throws -> any UnaryLayer {
         switch self {

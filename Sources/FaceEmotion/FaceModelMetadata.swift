@@ -56,19 +56,17 @@ public struct FaceModelSpec: Sendable, Equatable {
         try checkShapes(shapes, file: file)
     }
 
-    /// The sizes the metadata implies, against the tensors actually stored. The fixed families (ResNet, VGG,
-    /// EfficientNet) have bounded sizes and are checked tensor by tensor when loaded; FERNet's width is free, so
-    /// the stem and head must match it before the network (whose size grows with width²) is built.
+    /// The sizes the metadata implies, against the tensors actually stored, before any network is built: the
+    /// stem's shape follows from the architecture and input channels, the head's from the architecture and the
+    /// labels. A file that fails here would otherwise allocate the claimed network (FERNet's size grows with
+    /// width², so a small file claiming a wide one allocated gigabytes) only to fail tensor by tensor.
     func checkShapes(_ shapes: [String: [Int]], file: String) throws {
-        guard case .ferNet(let width) = architecture else { return }
-        let stem = [width, preprocessing.channels, 3, 3], head = [labels.count, 8 * width]
-        guard let foundStem = shapes["features.0.weight"], foundStem == stem else {
-            throw ModelError(file: file, reason: "metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s), "
-                + "so tensor 'features.0.weight' should be \(stem), but the file has \(shapes["features.0.weight"].map { "\($0)" } ?? "none")")
-        }
-        guard let foundHead = shapes["classifier.2.weight"], foundHead == head else {
-            throw ModelError(file: file, reason: "metadata 'labels' lists \(labels.count) classes for \(architecture), "
-                + "so tensor 'classifier.2.weight' should be \(head), but the file has \(shapes["classifier.2.weight"].map { "\($0)" } ?? "none")")
+        let expected = architecture.signature(classes: labels.count, inputChannels: preprocessing.channels)
+        for (k, (name, shape)) in expected.enumerated() where shapes[name] != shape {
+            let found = shapes[name].map { "\($0)" } ?? "none"
+            let because = k == 0 ? "metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s)"
+                : "metadata 'labels' lists \(labels.count) classes for \(architecture)"
+            throw ModelError(file: file, reason: "\(because), so tensor '\(name)' should be \(shape), but the file has \(found)")
         }
     }
 }

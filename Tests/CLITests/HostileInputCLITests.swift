@@ -146,6 +146,7 @@ struct HostileInputCLITests {
               ("nan-weights", "NaN or infinite"), ("std-zero", "'preprocessing'"), ("duplicate-label", "'labels'"),
               ("trailing-comma", "'labels'"), ("huge-width", "'architecture'"), ("wider-than-tensors", "features.0.weight"),
               ("int-relabel", "is stored as"), ("header-one-short", "data section"), ("more-labels-than-head", "classifier.2.weight"),
+              ("claims-resnet50", "'conv1.weight'"), ("claims-vgg19", "'features.0.weight' should be [64, 1, 3, 3]"), ("claims-efficientnet", "'features.0.0.weight'"),
           ])
     func brokenFaceModels(_ mutation: String, _ expected: String) throws {
         let dir = try CLI.temporaryDirectory()
@@ -168,6 +169,11 @@ struct HostileInputCLITests {
             try SafeTensorsBytes.edit(source, to: bad, metadata: { $0["architecture"] = "fernet-2000000000000000000" })
         case "wider-than-tensors":
             try SafeTensorsBytes.edit(source, to: bad, metadata: { $0["architecture"] = "fernet-200" })
+        case "claims-resnet50", "claims-vgg19", "claims-efficientnet":
+            // A 1.8 MB file whose metadata claims a fixed family of 25–140 M parameters: refused from its tensor
+            // shapes before that network is allocated.
+            let claim = ["claims-resnet50": "resnet50", "claims-vgg19": "vgg19_bn", "claims-efficientnet": "efficientnet_b6"][mutation]!
+            try SafeTensorsBytes.edit(source, to: bad, metadata: { $0["architecture"] = claim })
         case "more-labels-than-head":
             try SafeTensorsBytes.edit(source, to: bad, metadata: { $0["labels"] = "angry,disgust,fear,happy,neutral,sad,surprise" })
         case "int-relabel":

@@ -24,6 +24,23 @@ import Torch
         }
     }
 
+    /// The stem and head shapes a model file is checked against before its network is built are torchvision's.
+    @Test func signaturesMatchTorchvisionStateDicts() throws {
+        let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("torchvision_keys.json"))
+        let reference = try JSONSerialization.jsonObject(with: data) as! [String: [[Any]]]
+        for (name, entries) in reference {
+            let shapes = Dictionary(uniqueKeysWithValues: entries.map { ($0[0] as! String, $0[1] as! [Int]) })
+            let signature = try FaceArchitecture(name: name).signature(classes: 6, inputChannels: 3)
+            #expect(signature.count == 2)
+            for (key, shape) in signature { #expect(shapes[key] == shape, "\(name): \(key) \(shape) vs torchvision \(shapes[key] ?? [])") }
+        }
+        for width in [12, 20, 64] {
+            let net = try FaceArchitecture(name: "fernet-\(width)").build(classes: 6, inputChannels: 1)
+            let shapes = Dictionary(uniqueKeysWithValues: net.stateDict().map { ($0.key, $0.tensor.shape) })
+            for (key, shape) in FaceArchitecture.ferNet(width: width).signature(classes: 6, inputChannels: 1) { #expect(shapes[key] == shape) }
+        }
+    }
+
     /// The weights formula of Scripts/make_face_fixtures.py.
     static func setDeterministic(_ model: Module) throws {
         try Torch.noGrad {
