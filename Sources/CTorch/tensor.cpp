@@ -1,6 +1,7 @@
 // Tensors: runtime settings, creation, inspection, autograd, element-wise ops, reductions, shapes.
 #include "common.hpp"
 #include <ATen/autocast_mode.h>
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -54,9 +55,13 @@ namespace {
 struct ThreadDefault {
     ThreadDefault() {
         int n = static_cast<int>(std::thread::hardware_concurrency());
+        // The same bound as --threads (4 per core, at most 256): 100,000 threads ran for minutes on a
+        // 3 s take. Out-of-range values are ignored here; the command line reports them as an error.
+        const int cap = std::min(256, 4 * std::max(1, n));
         if (const char *env = std::getenv("TAKESENSE_THREADS")) {
-            int v = std::atoi(env);
-            if (v > 0) n = v;
+            char *end = nullptr;
+            long v = std::strtol(env, &end, 10);
+            if (end != env && *end == '\0' && v >= 1 && v <= cap) n = static_cast<int>(v);
         }
         if (n > 0) {
             try { at::set_num_threads(n); } catch (...) {}

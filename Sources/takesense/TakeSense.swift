@@ -46,6 +46,11 @@ struct EngineOptions: ParsableArguments {
         if let threads, !(1...Self.maxThreads).contains(threads) {
             throw Failure("--threads must be between 1 and \(Self.maxThreads) (4 per core on this machine), got \(threads)")
         }
+        // The engine ignores an out-of-range TAKESENSE_THREADS (it keeps one thread per core); say so instead.
+        if let env = ProcessInfo.processInfo.environment["TAKESENSE_THREADS"], !env.isEmpty, threads == nil,
+           Int(env).map({ !(1...Self.maxThreads).contains($0) }) ?? true {
+            throw Failure("TAKESENSE_THREADS must be a whole number between 1 and \(Self.maxThreads) (4 per core on this machine), got '\(env)'")
+        }
     }
 
     func apply() throws {
