@@ -132,6 +132,10 @@ public struct StatisticsHeadRecipe: Codable, Sendable, Equatable {
     /// Weight the loss so every corpus counts as much as every other, whatever its number of clips.
     public var corpusBalanced = true
     public var seed: UInt64 = 42
+    /// Train this many heads (seeds `seed`, `seed + 1`, ...) and average their logits (nil or 1: one head).
+    /// The average of N projector heads is itself one head N times as wide, so the ensemble is saved and run
+    /// as a single head at no extra inference cost worth counting.
+    public var seeds: Int?
 
     public init() {}
 
@@ -151,6 +155,49 @@ public enum StatisticsHeadTraining {
     /// training statistics), layer weights, projector and classifier are fitted.
     public static func train(encoderCheckpoint: URL, table: VoiceStatisticsTable, rows: [Int]? = nil,
                              recipe: StatisticsHeadRecipe) throws -> WhisperClassifier {
+        let members = recipe.seeds ?? 1
+        guard (1...8).contains(members) else { throw TorchError("statistics head: seeds \(members) is outside 1...8") }
+        guard members > 1 else { return try trainOne(encoderCheckpoint: encoderCheckpoint, table: table, rows: rows, recipe: recipe) }
+        let heads = try (0..<members).map { i in
+            var one = recipe
+            one.seeds = nil
+            one.seed = recipe.seed &+ UInt64(i)
+            return try trainOne(encoderCheckpoint: encoderCheckpoint, table: table, rows: rows, recipe: one)
+        }
+        return try merge(heads, encoderCheckpoint: encoderCheckpoint, labels: table.labels, recipe: recipe)
+    }
+
+    /// One head whose logits are the mean of `heads`' logits (heads trained on the same rows, so they share the
+    /// normaliser): projectors stacked (N·P wide), classifier weights side by side divided by N, biases averaged;
+    /// linear heads (no projector) average their classifiers.
+    static func merge(_ heads: [WhisperClassifier], encoderCheckpoint: URL, labels: [String],
+                      recipe: StatisticsHeadRecipe) throws -> WhisperClassifier {
+        guard !recipe.weightedLayerSum else { throw TorchError("statistics head: seed ensembles need one hidden state, not a weighted sum") }
+        let n = Double(heads.count)
+        var options = WhisperClassifierOptions(projectionSize: recipe.projectionSize * heads.count, weightedLayerSum: false,
+                                               outputLayer: recipe.layer, head: .statistics, dropout: recipe.dropout)
+        options.poolStd = recipe.poolStd
+        let model = try WhisperClassifier(encoderCheckpoint: encoderCheckpoint, labels: labels, options: options)
+        try model.freeze(prefix: "encoder")
+        try Torch.noGrad {
+            let normalizer = model.normalizer!, first = heads[0].normalizer!
+            normalizer.mean = try first.mean.clone()
+            normalizer.scale = try first.scale.clone()
+            if let projector = model.projector {
+                try projector.weight.copy(from: Torch.cat(heads.map { $0.projector!.weight }, dim: 0))
+                try projector.bias!.copy(from: Torch.cat(heads.map { $0.projector!.bias! }, dim: 0))
+                try model.classifier.weight.copy(from: Torch.cat(heads.map { $0.classifier.weight }, dim: 1) / n)
+            } else {
+                try model.classifier.weight.copy(from: Torch.stack(heads.map { $0.classifier.weight }).mean(dim: 0))
+            }
+            try model.classifier.bias!.copy(from: Torch.stack(heads.map { $0.classifier.bias! }).mean(dim: 0))
+        }
+        _ = model.eval()
+        return model
+    }
+
+    static func trainOne(encoderCheckpoint: URL, table: VoiceStatisticsTable, rows: [Int]?,
+                         recipe: StatisticsHeadRecipe) throws -> WhisperClassifier {
         let rows = rows ?? Array(0..<table.count)
         guard !rows.isEmpty else { throw TorchError("statistics head: no training clips") }
         try Torch.manualSeed(recipe.seed)

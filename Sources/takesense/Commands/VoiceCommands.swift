@@ -176,11 +176,14 @@ struct StatisticsRecipeOptions: ParsableArguments {
     @Option(help: "Use at most this many of the cached augmented copies (0 = clean clips only).") var useCopies: Int?
     @Flag(help: "Do not weight the loss to balance corpora.") var noCorpusBalance = false
     @Option(help: "Seed of head initialisation and batch order.") var headSeed: UInt64 = 42
+    @Option(help: "Train this many heads (seeds --head-seed, +1, ...) and average them, saved as one wider head.") var headSeeds = 1
     @Option(help: "Seed of the cached augmented copies.") var augmentSeed: UInt64 = 42
 
     var recipe: StatisticsHeadRecipe {
-        StatisticsHeadRecipe(layer: layer, weightedLayerSum: weightedSum, poolStd: !meanOnly, projectionSize: projection, dropout: dropout,
-                             epochs: headEpochs, learningRate: headLr, weightDecay: weightDecay, labelSmoothing: labelSmoothing,
-                             maxCopies: useCopies, corpusBalanced: !noCorpusBalance, seed: headSeed)
+        var r = StatisticsHeadRecipe(layer: layer, weightedLayerSum: weightedSum, poolStd: !meanOnly, projectionSize: projection, dropout: dropout,
+                                     epochs: headEpochs, learningRate: headLr, weightDecay: weightDecay, labelSmoothing: labelSmoothing,
+                                     maxCopies: useCopies, corpusBalanced: !noCorpusBalance, seed: headSeed)
+        r.seeds = headSeeds > 1 ? headSeeds : nil
+        return r
     }
 }

@@ -147,6 +147,48 @@ struct VoiceStatisticsTests {
         #expect(again.oof_logits == result.oof_logits)
     }
 
+    /// A seed ensemble is one wider head whose logits are exactly the mean of the separately trained heads' logits.
+    @Test func seedEnsembleIsTheMeanOfItsHeads() throws {
+        let dir = try VoiceFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let encoder = try Self.encoderFile(in: dir)
+        let table = try Self.syntheticTable(speakers: 2, perClass: 2)
+        let rows = Array(0..<table.count)
+        for projection in [16, 0] {
+            var recipe = StatisticsHeadRecipe()
+            recipe.epochs = 3
+            recipe.projectionSize = projection
+            recipe.seed = 7
+            recipe.seeds = 3
+            let ensemble = try StatisticsHeadTraining.train(encoderCheckpoint: encoder, table: table, recipe: recipe)
+            #expect(ensemble.options.projectionSize == 3 * projection)
+            var mean = [[Double]](repeating: [Double](repeating: 0, count: table.labels.count), count: rows.count)
+            for i in 0..<3 {
+                var one = recipe
+                one.seeds = nil
+                one.seed = 7 + UInt64(i)
+                let logits = try StatisticsHeadTraining.logits(
+                    StatisticsHeadTraining.train(encoderCheckpoint: encoder, table: table, recipe: one), table: table, rows: rows)
+                for r in rows.indices { for c in mean[r].indices { mean[r][c] += logits[r][c] / 3 } }
+            }
+            let merged = try StatisticsHeadTraining.logits(ensemble, table: table, rows: rows)
+            let diff = Self.maxDifference(merged, mean)
+            #expect(diff < 1e-4, "projection \(projection): max difference \(diff)")
+            // The members differ (different seeds), so the ensemble is not one of them.
+            var first = recipe
+            first.seeds = nil
+            let single = try StatisticsHeadTraining.logits(StatisticsHeadTraining.train(encoderCheckpoint: encoder, table: table, recipe: first),
+                                                           table: table, rows: rows)
+            #expect(Self.maxDifference(single, merged) > 1e-3)
+        }
+    }
+
+    static func maxDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
+        var m = 0.0
+        for (x, y) in zip(a, b) { for (u, v) in zip(x, y) { m = max(m, abs(u - v)) } }
+        return m
+    }
+
     @Test func trainedHeadSavesLoadsAndCarriesItsCalibration() throws {
         let dir = try VoiceFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
