@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reports
+import TakeSenseKit
 
 @main
 struct TakeSenseCommand: ParsableCommand {
@@ -39,12 +40,10 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "Intra-op threads for libtorch (default: all cores, or TAKESENSE_THREADS).")
     var threads: Int?
 
-    /// At most 4 threads per core (and never more than 256): 100,000 threads ran for minutes on a 3 s take.
-    static var maxThreads: Int { min(256, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)) }
-
     func validate() throws {
-        if let threads, !(1...Self.maxThreads).contains(threads) {
-            throw Failure("--threads must be between 1 and \(Self.maxThreads) (4 per core on this machine), got \(threads)")
+        let maxThreads = TakeSenseConfiguration.maxThreads
+        if let threads, !(1...maxThreads).contains(threads) {
+            throw Failure("--threads must be between 1 and \(maxThreads) (4 per core on this machine), got \(threads)")
         }
     }
 
@@ -57,6 +56,13 @@ struct EngineOptions: ParsableArguments {
 struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+}
+
+/// Prints `value` as indented JSON with sorted keys: what `--json` flags print on standard output.
+func printJSON<T: Encodable>(_ value: T, escapingSlashes: Bool = true) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
 /// The check every command makes before any work: no output path may resolve (symbolic links, `..` and
