@@ -106,6 +106,7 @@ public struct TakeSenseConfiguration: Codable, Sendable, Equatable {
 
     /// The verdict policy: `policyFile` (or `policy`), then the overrides.
     public func resolvedPolicy() throws -> VerdictPolicy {
+        try Self.checkOverrides(retakeBelow: retakeBelow, minFaceCoverage: minFaceCoverage, minSpeechSeconds: minSpeechSeconds)
         var policy = self.policy
         if let file = policyFile {
             let data = try SmallInputFile.read(file, maxBytes: 1 << 20)
