@@ -126,13 +126,3 @@ extension DailiesReport {
         do { return CorrelationStudy.run(try SceneTable(analyses: analyses)) } catch { throw StoreError(store, "\(error)") }
     }
 }
-
-extension CorrelationReport {
-    /// Writes the report to `path`: JSON when it ends in .json, otherwise the HTML report.
-    public func write(to path: String) throws {
-        let data = path.lowercased().hasSuffix(".json") ? try jsonData() : Data(CorrelationHTML.render(self).utf8)
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw StoreError(path, "cannot write: \(error.localizedDescription)")
-        }
-    }
-}

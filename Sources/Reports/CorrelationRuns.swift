@@ -128,6 +128,16 @@ public struct CorrelationRun {
     }
 }
 
+extension CorrelationReport {
+    /// Writes the report to `path` (`batch report --correlation`): JSON when it ends in .json, otherwise the HTML report.
+    public func write(to path: String) throws {
+        let data = path.lowercased().hasSuffix(".json") ? try jsonData() : Data(CorrelationHTML.render(self).utf8)
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw ReportError(.unwritable, path: path, reason: "cannot write: \(error.localizedDescription)")
+        }
+    }
+}
+
 extension SceneEvaluation {
     /// `takesense evaluate scenes --help`'s explanation of the manifest and the scores.
     public static let about = """
