@@ -10,6 +10,14 @@ public struct SystemCheck: Sendable {
     /// Packages only the tests or benchmarks use that are not installed (reported; doctor exits 0).
     public var missingOptional: [String]
 
+    /// What doctor fails with when a package the main job needs is missing (nil when none is), with the command
+    /// that installs them.
+    public var problem: String? {
+        guard !missing.isEmpty else { return nil }
+        let packages = missing.joined(separator: " ")
+        return "missing system packages: \(packages) — install with: sudo apt-get install \(packages)"
+    }
+
     /// What the build and `takesense analyze` need: (what, apt package, files any of which proves it is installed).
     public static let requirements: [(String, String, [String])] = [
         ("libtorch (C++ library and headers)", "libtorch-dev", ["/usr/include/torch/csrc/api/include/torch/torch.h"]),

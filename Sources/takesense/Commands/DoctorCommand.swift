@@ -21,9 +21,6 @@ struct DoctorCommand: ParsableCommand {
         try engine.apply()
         let report = try SystemCheck.run()
         print(report.text)
-        if !report.missing.isEmpty {
-            throw Failure("missing system packages: \(report.missing.joined(separator: " ")) — "
-                + "install with: sudo apt-get install \(report.missing.joined(separator: " "))")
-        }
+        if let problem = report.problem { throw Failure(problem) }
     }
 }
