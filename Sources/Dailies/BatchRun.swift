@@ -71,6 +71,12 @@ extension BatchSummary {
         return "batch\(shardText): \(analysed) analysed, \(failed) failed, \(skipped) already in the store"
             + (shard.count > 1 ? ", \(otherShards) for other shards" : "") + " → \(TakeStores.shown(store))"
     }
+
+    /// The failure the batch ends with (exit 1) when takes failed or `problems` inputs could not be read, else nil.
+    public func failureLine(problems: Int) -> String? {
+        guard failed > 0 || problems > 0 else { return nil }
+        return "\(failed + problems) input(s) failed; their errors are in the store (takesense batch report)"
+    }
 }
 
 /// The batch's progress on standard error: a terminal gets one line redrawn; a log (Slurm, Kubernetes) a line per take.

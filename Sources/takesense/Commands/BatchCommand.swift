@@ -56,9 +56,8 @@ struct BatchRun: ParsableCommand {
             return summary
         }
         print(summary.line(shard: chosen, store: store))
-        if summary.failed > 0 || !found.problems.isEmpty {
-            FileHandle.standardError.write(Data(("error: \(summary.failed + found.problems.count) input(s) failed; "
-                + "their errors are in the store (takesense batch report)\n").utf8))
+        if let failure = summary.failureLine(problems: found.problems.count) {
+            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
             throw ExitCode(1)
         }
     }
