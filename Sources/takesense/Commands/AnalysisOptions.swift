@@ -43,10 +43,7 @@ struct AnalysisOptions: ParsableArguments {
     /// name the option's file before any model is loaded.
     func configuration() throws -> TakeSenseConfiguration {
         var configuration = TakeSenseConfiguration()
-        if let file = self.policy {
-            let data = try SmallInputFile.read(URL(fileURLWithPath: file).path, maxBytes: 1 << 20)
-            configuration.policy = try VerdictPolicy.parse(data, file: file)
-        }
+        if let file = self.policy { configuration.policy = try TakeSenseConfiguration.readPolicy(file) }
         configuration.retakeBelow = retakeBelow
         configuration.minFaceCoverage = minFaceCoverage
         configuration.minSpeechSeconds = minSpeech
