@@ -40,10 +40,12 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "Intra-op threads for libtorch (default: all cores, or TAKESENSE_THREADS).")
     var threads: Int?
 
+    /// At most 4 threads per core, never more than 256 (the library's bound).
+    static var maxThreads: Int { TakeSenseConfiguration.maxThreads }
+
     func validate() throws {
-        let maxThreads = TakeSenseConfiguration.maxThreads
-        if let threads, !(1...maxThreads).contains(threads) {
-            throw Failure("--threads must be between 1 and \(maxThreads) (4 per core on this machine), got \(threads)")
+        if let threads, !(1...Self.maxThreads).contains(threads) {
+            throw Failure("--threads must be between 1 and \(Self.maxThreads) (4 per core on this machine), got \(threads)")
         }
     }
 
