@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(name: "VADTests", dependencies: ["VoiceActivity", "Media", "TakeSenseTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Director", "Media", "TakeSenseTestSupport"]),
         // Runs the `takesense` executable that `swift build --build-tests` builds beside it (exit status, outputs, files).
-        .testTarget(name: "CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["TakeSenseTestSupport"]),
         .testTarget(
             name: "SceneAnalysisTests",
             dependencies: ["SceneAnalysis", "Director", "Reports", "Faces", "FaceEmotion", "VoiceEmotion", "Media", "TakeSenseBench", "TakeSenseTestSupport"]

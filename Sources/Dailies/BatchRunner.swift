@@ -156,9 +156,5 @@ public struct BatchRunner: Sendable {
     static func unreadableKey(_ path: String) -> String { ContentHash.hex(Data("unreadable:\(path)".utf8)) }
 
     /// One line naming the file and the problem.
-    public static func oneLine(_ error: any Error, file: String) -> String {
-        let text = String(describing: error)
-        let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.contains(file) ? line : "\(file): \(line)"
-    }
+    public static func oneLine(_ error: any Error, file: String) -> String { TakeError(file: file, error).description }
 }

@@ -37,6 +37,12 @@ extension FaceCalibration {
 }
 
 extension FaceCalibration.Result {
+    /// What `takesense calibrate face` prints: faces, accuracy and test-time augmentation, the table, the file written.
+    public func lines(testTimeAugmentation: FaceTestTimeAugmentation, output: String) -> [String] {
+        [String(format: "%d faces, accuracy %.4f, test-time augmentation %@", samples, accuracy, testTimeAugmentation.rawValue), table,
+         "wrote \(output) (temperature \(temperature))"]
+    }
+
     /// ECE and NLL before, after (2-fold cross-fitted) and in-sample, as a Markdown table.
     public var table: String {
         let r = self

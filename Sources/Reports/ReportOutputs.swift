@@ -2,6 +2,12 @@ import Director
 import Foundation
 
 /// The report options of `takesense analyze` in one call: each non-nil option picks a writer.
+extension TakeComparison {
+    /// The frame rate marker files fall back on for a take without a rate of its own (each take's own source
+    /// timecode and rate come first): the first take's rate, else 25.
+    public var fallbackFPS: Int { max(1, takes.compactMap(\.frameRate).first.map { Int($0.rounded()) } ?? 25) }
+}
+
 public enum ReportOutputs {
     /// - Parameters:
     ///   - json: file for `JSONReportWriter`; `-` prints the JSON on standard output.

@@ -38,9 +38,17 @@ public struct AnalyzeBenchmark {
     /// Codecs of the 60 s take, comma-separated: h264 (libx264 default GOP, with B-frames), hevc, prores (422), dnxhr (SQ).
     public var codecs = "h264,hevc,prores,dnxhr"
 
-    public init(makeAnalyzer: @escaping () throws -> SceneAnalyzer, detectorName: String) {
+    public init(makeAnalyzer: @escaping () throws -> SceneAnalyzer, detectorName: String, take: String? = nil,
+                sources: (() throws -> (fer2013: String, ravdess: String))? = nil, rounds: Int = 3, longMinutes: Int = 10,
+                workDir: String = ".build-bench/analyze", codecs: String = "h264,hevc,prores,dnxhr") {
         self.makeAnalyzer = makeAnalyzer
         self.detectorName = detectorName
+        self.take = take
+        if let sources { self.sources = sources }
+        self.rounds = rounds
+        self.longMinutes = longMinutes
+        self.workDir = workDir
+        self.codecs = codecs
     }
 
     /// ffmpeg video settings that turn the generated H.264 take into each codec (sound copied).

@@ -30,9 +30,15 @@ public struct BatchBenchmark {
     /// Also run the batch as two shard processes with one thread each.
     public var shards = false
 
-    public init(executable: String, sample: String) {
+    public init(executable: String, sample: String, takes: Int = 20, seconds: Double = 60, size: String = "1920x1080", workDir: String? = nil,
+                shards: Bool = false) {
         self.executable = executable
         self.sample = sample
+        self.takes = takes
+        self.seconds = seconds
+        self.size = size
+        self.workDir = workDir
+        self.shards = shards
     }
 
     /// One timed run: its row name and what `timedWithChildrenRSS` measured.

@@ -21,7 +21,12 @@ public struct EngineBenchmark {
     /// Only rows whose name contains this text (e.g. bf16, fernet).
     public var only: String?
 
-    public init() {}
+    public init(python: String? = "/usr/bin/python3", script: String = "Scripts/bench_engine.py", rounds: Int = 3, only: String? = nil) {
+        self.python = python
+        self.script = script
+        self.rounds = rounds
+        self.only = only
+    }
 
     public func run() throws -> BenchReport {
         try Torch.manualSeed(0)

@@ -34,9 +34,18 @@ public struct FaceDetectionBenchmark {
     /// OpenCV worker threads for the Haar cascade (nil: OpenCV's own choice).
     public var opencvThreads: Int?
 
-    public init(fer2013: String, mtcnnWeights: URL) {
+    public init(fer2013: String, mtcnnWeights: URL, faceFrames: Int = 150, emptyFrames: Int = 60, timedFrames: Int = 20, seed: UInt64 = 2013,
+                detectionSize: Int = 640, minFace: Int = 40, timingOnly: Bool = false, opencvThreads: Int? = nil) {
         self.fer2013 = fer2013
         self.mtcnnWeights = mtcnnWeights
+        self.faceFrames = faceFrames
+        self.emptyFrames = emptyFrames
+        self.timedFrames = timedFrames
+        self.seed = seed
+        self.detectionSize = detectionSize
+        self.minFace = minFace
+        self.timingOnly = timingOnly
+        self.opencvThreads = opencvThreads
     }
 
     public func run() throws -> BenchReport {

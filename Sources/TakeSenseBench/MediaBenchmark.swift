@@ -38,9 +38,20 @@ public struct MediaBenchmark {
     /// Seconds between whole-frame detections (0: every sampled frame).
     public var fullDetectionInterval = 2.0
 
-    public init(detector: any FaceDetecting, detectorDescription: String) {
+    public init(detector: any FaceDetecting, detectorDescription: String, take: String? = nil, face: (() throws -> String)? = nil,
+                fps: Double = 5, rounds: Int = 3, longMinutes: Int = 10, workDir: String? = nil, breakdown: Bool = false, frameSize: Int = 640,
+                fullDetectionInterval: Double = 2) {
         self.detector = detector
         self.detectorDescription = detectorDescription
+        self.take = take
+        if let face { self.face = face }
+        self.fps = fps
+        self.rounds = rounds
+        self.longMinutes = longMinutes
+        self.workDir = workDir
+        self.breakdown = breakdown
+        self.frameSize = frameSize
+        self.fullDetectionInterval = fullDetectionInterval
     }
 
     func ffmpeg(_ args: [String]) throws -> (seconds: Double, cpu: Double) { try FFmpegCLI.run(args) }

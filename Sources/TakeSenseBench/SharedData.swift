@@ -28,6 +28,21 @@ public enum SharedData {
         return candidate
     }
 
+    /// The face of a generated take: a frontal FER2013 validation face (FER2013 folders found as `fer2013` does).
+    public static func frontalFace(fer: String?, repository: URL) throws -> String {
+        try fer2013(fer, repository: repository) + "/validation/happy/PublicTest_10130075.jpg"
+    }
+
+    /// The FER2013 folders and the RAVDESS folder a generated take's face and voice come from.
+    public static func faceAndVoice(fer: String?, ravdess: String?, repository: URL) throws -> (fer2013: String, ravdess: String) {
+        (try fer2013(fer, repository: repository), try self.ravdess(ravdess, fer: fer, repository: repository))
+    }
+
+    /// The repository's sample take (Samples/sample-take.mp4).
+    public static func sampleTake(repository: URL) -> String {
+        repository.appendingPathComponent("Samples/sample-take.mp4").path
+    }
+
     /// FER2013 validation faces (all classes), in a seeded order.
     static func fer2013Faces(_ root: String, count: Int, seed: UInt64) throws -> [PixelBuffer] {
         let fm = FileManager.default

@@ -27,6 +27,9 @@ public enum BundledModels {
         return URL(fileURLWithPath: "Models")
     }
 
+    /// The repository the bundled models came from (the benchmarks look for shared data and samples beside it).
+    public static var repository: URL { directory.deletingLastPathComponent() }
+
     /// The face-emotion model: `path` when given, else the bundled one.
     public static func face(_ path: String? = nil) throws -> URL {
         try locate(path, faceFile, what: "face model")

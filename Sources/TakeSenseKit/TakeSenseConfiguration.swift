@@ -104,8 +104,14 @@ public struct TakeSenseConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    /// A policy JSON file (snake_case keys, at most 1 MB), read from its absolute path; errors name the file.
+    public static func readPolicy(_ file: String) throws -> VerdictPolicy {
+        try VerdictPolicy.parse(try SmallInputFile.read(URL(fileURLWithPath: file).path, maxBytes: 1 << 20), file: file)
+    }
+
     /// The verdict policy: `policyFile` (or `policy`), then the overrides.
     public func resolvedPolicy() throws -> VerdictPolicy {
+        try Self.checkOverrides(retakeBelow: retakeBelow, minFaceCoverage: minFaceCoverage, minSpeechSeconds: minSpeechSeconds)
         var policy = self.policy
         if let file = policyFile {
             let data = try SmallInputFile.read(file, maxBytes: 1 << 20)

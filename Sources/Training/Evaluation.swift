@@ -91,3 +91,11 @@ enum SVG {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
+
+extension EvaluationReport {
+    /// Writes the report as JSON and its confusion matrix as SVG, each where a path is given (`evaluate face|voice`).
+    public func write(json: String?, confusionSVG svg: String?) throws {
+        if let json { try RunFiles.writeJSON(self, to: URL(fileURLWithPath: json)) }
+        if let svg { try confusionSVG.write(toFile: svg, atomically: true, encoding: .utf8) }
+    }
+}

@@ -36,3 +36,24 @@ public struct ProgressLine {
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
     }
 }
+
+/// A progress line several tasks share: an analysis task updates it while the command's thread may finish it.
+public final class SharedProgressLine: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var line = ProgressLine()
+
+    public init(enabled: Bool) { line.enabled = enabled }
+
+    public func update(_ label: String, fraction: Double, detail: String, elapsed: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        line.update(label, fraction: fraction, detail: detail, elapsed: elapsed)
+    }
+
+    public func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        line.finish()
+    }
+}

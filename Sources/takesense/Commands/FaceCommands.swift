@@ -96,40 +96,18 @@ struct EvaluateFace: ParsableCommand {
         let models = ensemble.map { $0.split(separator: ",").map { String($0.split(separator: ":").first ?? "") } } ?? [model].compactMap { $0 }
         try OutputGuard.refuse(files: [("--json", json), ("--confusion-svg", confusionSvg)], inputs: [data] + models)
         try engine.apply()
-        var members: [(FaceClassifier, Double)] = []
-        if let ensemble {
-            for part in ensemble.split(separator: ",") {
-                let pieces = part.split(separator: ":")
-                guard pieces.count == 2, let w = Double(pieces[1]) else { throw Failure("--ensemble: expected FILE:WEIGHT, got '\(part)'") }
-                members.append((try FaceClassifier(contentsOf: URL(fileURLWithPath: String(pieces[0]))), w))
-            }
-        } else {
-            members.append((try FaceClassifier(contentsOf: try BundledModels.face(model)), 1))
-        }
-        if let tta {
-            guard let mode = FaceTestTimeAugmentation(rawValue: tta) else { throw Failure("--tta: unknown mode '\(tta)' (none, flip or ten-crop)") }
-            for (m, _) in members { m.testTimeAugmentation = mode }
-        }
-        let labels = members[0].0.labels
-        guard members.allSatisfy({ $0.0.labels == labels }) else { throw Failure("--ensemble: the models have different label sets") }
-        let usageFilter = try usage.map { u -> FER2013Usage in
-            guard let v = FER2013Usage(name: u) else { throw Failure("--usage: unknown FER2013 usage '\(u)'") }
-            return v
-        }
-        let data = try FaceTensors.load(self.data, labels: try LabelSet(names: labels), side: 48, usage: usageFilter)
+        let members = try FaceEvaluation.members(ensemble: ensemble, model: { try BundledModels.face(model) }, tta: tta)
+        let data = try FaceTensors.load(self.data, modelLabels: members[0].0.labels, usage: usage)
         let report = try FaceEvaluation.evaluate(members, data)
         print(report.text)
         print(String(format: "accuracy %.4f, macro-F1 %.4f on %d faces", report.accuracy, report.macro_f1, report.samples))
-        if let json { try writeJSON(report, to: URL(fileURLWithPath: json)) }
-        if let confusionSvg { try report.confusionSVG.write(toFile: confusionSvg, atomically: true, encoding: .utf8) }
+        try report.write(json: json, confusionSVG: confusionSvg)
         if robustness {
             print("")
             print(try FaceEvaluation.robustnessTable(members, data, baseline: report))
         }
     }
 }
-
-func writeJSON<T: Encodable>(_ value: T, to url: URL) throws { try RunFiles.writeJSON(value, to: url) }
 
 /// `takesense calibrate`
 struct CalibrateCommand: ParsableCommand {
@@ -158,16 +136,10 @@ struct CalibrateFace: ParsableCommand {
         try engine.apply()
         let source = try BundledModels.face(model)
         let classifier = try FaceClassifier(contentsOf: source)
-        let usageFilter = try usage.map { u -> FER2013Usage in
-            guard let v = FER2013Usage(name: u) else { throw Failure("--usage: unknown FER2013 usage '\(u)'") }
-            return v
-        }
-        let faces = try FaceTensors.load(data, labels: try LabelSet(names: classifier.labels), side: 48, usage: usageFilter)
+        let faces = try FaceTensors.load(data, modelLabels: classifier.labels, usage: usage)
         let r = try FaceCalibration.writeCalibratedCopy(classifier, source: source, faces: faces, data: data, fitOn: fitOn, seed: seed,
                                                         to: URL(fileURLWithPath: output))
-        print(String(format: "%d faces, accuracy %.4f, test-time augmentation %@", r.samples, r.accuracy, classifier.testTimeAugmentation.rawValue))
-        print(r.table)
-        print("wrote \(output) (temperature \(r.temperature))")
-        if let json { try writeJSON(r, to: URL(fileURLWithPath: json)) }
+        for line in r.lines(testTimeAugmentation: classifier.testTimeAugmentation, output: output) { print(line) }
+        if let json { try RunFiles.writeJSON(r, to: URL(fileURLWithPath: json)) }
     }
 }

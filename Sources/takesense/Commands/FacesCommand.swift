@@ -15,14 +15,12 @@ struct FacesCommand: ParsableCommand {
     )
 }
 
-enum DetectorChoice: String, ExpressibleByArgument, CaseIterable {
-    case haar, mtcnn
-}
+extension FaceDetectors.Kind: ExpressibleByArgument {}
 
 /// Options shared by the commands that detect faces.
 struct DetectorOptions: ParsableArguments {
-    @Option(help: "Face detector: \(DetectorChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var detector: DetectorChoice = FaceDetectors.defaultKind == .mtcnn ? .mtcnn : .haar
+    @Option(help: "Face detector: \(FaceDetectors.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var detector: FaceDetectors.Kind = FaceDetectors.defaultKind
     @Option(help: "Longest side of the shrunk picture the detector runs on (0: native size).")
     var detectionSize = 640
     @Option(help: "Smallest face side, in pixels of the detection picture.")
@@ -32,26 +30,21 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "Haar cascade XML (default: opencv-data's haarcascade_frontalface_default.xml).")
     var cascade: String?
 
-    func make() throws -> any FaceDetecting {
+    /// The library's default configuration with these options.
+    var configuration: TakeSenseConfiguration {
         var configuration = TakeSenseConfiguration()
         apply(to: &configuration)
-        return try configuration.makeDetector()
+        return configuration
     }
 
     /// These options in the library's configuration.
     func apply(to configuration: inout TakeSenseConfiguration) {
-        configuration.detector = detector == .mtcnn ? .mtcnn : .haar
+        configuration.detector = detector
         configuration.detectionSize = detectionSize
         configuration.minFace = minFace
         configuration.mtcnnWeights = mtcnnWeights
         configuration.haarCascade = cascade
     }
-}
-
-/// Runs `body`. Every error type in TakeSense describes itself in one line naming the file
-/// (`CustomStringConvertible`), which is what the command prints: nothing to re-wrap. Kept for its callers.
-func oneLine<R>(_ body: () throws -> R) rethrows -> R {
-    try body()
 }
 
 struct FacesDetect: ParsableCommand {
@@ -67,26 +60,8 @@ struct FacesDetect: ParsableCommand {
 
     func run() throws {
         try engine.apply()
-        try oneLine {
-            let detector = try detection.make()
-            var all: [String: [FaceBox]] = [:]
-            for file in files {
-                let picture = try FaceInput.firstPicture(URL(fileURLWithPath: file))
-                let boxes = try detector.detect(in: picture)
-                all[file] = boxes
-                if !json {
-                    print("\(file): \(boxes.count) face\(boxes.count == 1 ? "" : "s") (\(detector.name), \(picture.width)x\(picture.height))")
-                    for b in boxes {
-                        print(String(format: "  x %.0f y %.0f w %.0f h %.0f score %.3f", b.x, b.y, b.width, b.height, b.score))
-                    }
-                }
-            }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(all), as: UTF8.self))
-            }
-        }
+        let all = try PictureFaces.detect(files, with: try detection.configuration.makeDetector(), describe: json ? nil : { print($0) })
+        if json { try printJSON(all) }
     }
 }
 
@@ -112,26 +87,16 @@ struct FacesTrack: ParsableCommand {
 
     func run() throws {
         try engine.apply()
-        try oneLine {
-            let detector = try detection.make()
-            let options = TakeFaceOptions(sampling: fps, crop: FaceCropper(size: cropSize, margin: margin, format: rgb ? .rgb : .gray),
-                                          frameSize: frameSize > 0 ? .fitWithin(maxDimension: frameSize) : .native,
-                                          fullDetectionInterval: fullDetectionInterval)
-            let result = try TakeFaceAnalyzer(detector: detector, options: options).analyze(URL(fileURLWithPath: file))
-            if let crops {
-                try FileManager.default.createDirectory(atPath: crops, withIntermediateDirectories: true)
-                for crop in result.mainCrops {
-                    let name = String(format: "%06.2f.%@", crop.timestamp, rgb ? "ppm" : "pgm")
-                    try crop.picture.netpbm().write(to: URL(fileURLWithPath: crops).appendingPathComponent(name))
-                }
-            }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(result.summary), as: UTF8.self))
-            } else {
-                print(result.summary.text)
-            }
+        let detector = try detection.configuration.makeDetector()
+        let options = TakeFaceOptions(sampling: fps, crop: FaceCropper(size: cropSize, margin: margin, format: rgb ? .rgb : .gray),
+                                      frameSize: frameSize > 0 ? .fitWithin(maxDimension: frameSize) : .native,
+                                      fullDetectionInterval: fullDetectionInterval)
+        let result = try TakeFaceAnalyzer(detector: detector, options: options).analyze(URL(fileURLWithPath: file))
+        if let crops { try result.writeMainCrops(to: crops) }
+        if json {
+            try printJSON(result.summary)
+        } else {
+            print(result.summary.text)
         }
     }
 }
@@ -149,19 +114,7 @@ struct FacesImportMTCNN: ParsableCommand {
     @Option(help: "Where the weights came from (stored in the file's metadata).") var source = "facenet-pytorch (MIT licence)"
 
     func run() throws {
-        try oneLine {
-            let networks = try MTCNNNetworks()
-            let parts: [(String, Module)] = [("pnet", networks.pnet), ("rnet", networks.rnet), ("onet", networks.onet)]
-            for (name, module) in parts {
-                let url = URL(fileURLWithPath: from).appendingPathComponent("\(name).pth")
-                let report = try module.load(contentsOf: url)
-                print("\(name): \(report.loaded.count) tensors, \(module.parameterCount()) parameters")
-            }
-            try networks.save(to: URL(fileURLWithPath: output), metadata: [
-                ModelMetadata.Key.kind: ModelMetadata.Kind.faceDetector.rawValue, ModelMetadata.Key.architecture: "mtcnn",
-                ModelMetadata.Key.source: source, ModelMetadata.Key.licence: "MIT (facenet-pytorch, Tim Esler)",
-            ])
-            print("wrote \(output)")
-        }
+        try MTCNNNetworks.importFacenet(from: from, to: output, source: source) { print($0) }
+        print("wrote \(output)")
     }
 }

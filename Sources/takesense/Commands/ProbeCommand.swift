@@ -19,9 +19,7 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         let info = try probe(URL(fileURLWithPath: file))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(info), as: UTF8.self))
+            try printJSON(info, escapingSlashes: false)
         } else {
             print(info.text)
         }

@@ -51,7 +51,6 @@ struct TrainVoice: ParsableCommand {
         let start = Date()
         var r = try VoiceRecipe.preset(recipe, seed: seed)
         r.labels = try LabelSet(parsing: labels).names
-        let specs = try data.map { try DatasetSpec(parsing: $0) }
         r.backbone = backbone
         r.testSpeakers = testSpeakers
         r.validationSpeakers = valSpeakers
@@ -68,28 +67,14 @@ struct TrainVoice: ParsableCommand {
             r.statisticsCopies = statistics.copies
             r.statisticsAugmentSeed = statistics.augmentSeed
         }
-        var training = VoiceTrainingRun(recipe: r, corpora: specs, initialEncoder: URL(fileURLWithPath: `init`), output: URL(fileURLWithPath: output))
+        var training = VoiceTrainingRun(recipe: r, corpora: try data.map { try DatasetSpec(parsing: $0) }, initialEncoder: URL(fileURLWithPath: `init`),
+                                        output: URL(fileURLWithPath: output))
         training.export = export.map { URL(fileURLWithPath: $0) }
         training.resume = resume
         training.stopAfter = stopAfter
         training.statisticsCache = statistics.cache.map { URL(fileURLWithPath: $0) }
         training.calibration = calibration.map { URL(fileURLWithPath: $0) }
-        let outcome = try training.run()
-        if let valReport = outcome.validation {
-            print("validation (\(outcome.validationSpeakers)):")
-            print(valReport.text)
-            if let testReport = outcome.test {
-                print("held-out test (\(outcome.testSpeakers)):")
-                print(testReport.text)
-                print(String(format: "test accuracy %.4f, macro-F1 %.4f", testReport.accuracy, testReport.macro_f1))
-            }
-            if let export { print("exported the best model (float16) to \(export)") }
-            print(String(format: "best epoch %d; validation accuracy %.4f, macro-F1 %.4f; %.1f minutes in all",
-                         outcome.bestEpoch, valReport.accuracy, valReport.macro_f1, Date().timeIntervalSince(start) / 60))
-        } else {
-            if let export { print("exported the model (encoder float16, head float32) to \(export)") }
-            print(String(format: "trained in %.1f minutes in all", Date().timeIntervalSince(start) / 60))
-        }
+        for line in try training.run().lines(export: export, seconds: Date().timeIntervalSince(start)) { print(line) }
     }
 }
 
@@ -121,41 +106,24 @@ struct EvaluateVoice: ParsableCommand {
         try engine.apply()
         if let cv { return try runCrossValidation(k: cv) }
         let voice = try VoiceEmotionModel(contentsOf: try BundledModels.voice(model))
-        if pad30s { voice.padTo30s = true }
-        let specs = try data.map { try DatasetSpec(parsing: $0) }
-        guard !specs.isEmpty else { throw Failure("--data: give at least one corpus, e.g. ravdess=/data/RAVDESS") }
-        let clips = try VoiceEvaluation.clips(specs, labels: voice.labels, speakers: speakers)
-        let predictions = try VoiceEvaluation.predictWithProgress(voice, clips)
-        let (report, seconds) = (try predictions.report(), predictions.seconds)
-        let audioSeconds = Double(clips.audio.reduce(0) { $0 + $1.count }) / 16000
-        print(report.text)
-        print(String(format: "calibration: ECE (15 bins) %.4f, NLL %.4f at temperature %.4f%@", predictions.expectedCalibrationError,
-                     predictions.negativeLogLikelihood, voice.temperature, voice.temperature == 1 ? " (uncalibrated)" : ""))
-        print(String(format: "accuracy %.4f, macro-F1 %.4f on %d clips; %.1f s of audio in %.1f s (%.0fx real time, %.0f ms per clip%@)",
-                     report.accuracy, report.macro_f1, report.samples, audioSeconds, seconds, audioSeconds / max(seconds, 1e-9),
-                     1000 * seconds / Double(max(report.samples, 1)), pad30s ? ", padded to 30 s" : ""))
-        if let json { try writeJSON(report, to: URL(fileURLWithPath: json)) }
-        if let confusionSvg { try report.confusionSVG.write(toFile: confusionSvg, atomically: true, encoding: .utf8) }
+        let (report, lines) = try VoiceEvaluation.run(voice, corpora: try DatasetSpec.corpora(data), speakers: speakers, pad30s: pad30s)
+        for line in lines { print(line) }
+        try report.write(json: json, confusionSVG: confusionSvg)
     }
 }
 
 extension EvaluateVoice {
     func runCrossValidation(k: Int) throws {
-        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         guard model == nil else { throw Failure("--cv trains its own fold models from --init; it does not take --model") }
-        let specs = try data.map { try DatasetSpec(parsing: $0) }
-        guard !specs.isEmpty else { throw Failure("--data: give at least one corpus, e.g. ravdess=/data/RAVDESS") }
+        let specs = try DatasetSpec.corpora(data)
         guard let initCheckpoint else { throw Failure("--init: give the pretrained Whisper encoder (takesense models import-whisper)") }
-        let encoder = URL(fileURLWithPath: initCheckpoint)
-        let table = try VoiceStatisticsTable.compute(encoder: encoder, corpora: specs, speakers: speakers, labels: defaultEmotionLabels,
-                                                     cache: statistics.cache.map { URL(fileURLWithPath: $0) }, copies: statistics.copies,
-                                                     augmentSeed: statistics.augmentSeed, log: log)
-        let recipe = statistics.recipe
-        log("cross-validation, \(k) folds: \(recipe.summary)")
-        let result = try VoiceCrossValidation.run(encoderCheckpoint: encoder, table: table, recipe: recipe, k: k, crossCorpus: crossCorpus, log: log)
+        let result = try VoiceCrossValidation.run(encoder: URL(fileURLWithPath: initCheckpoint), corpora: specs, speakers: speakers,
+                                                  cache: statistics.cache.map { URL(fileURLWithPath: $0) }, copies: statistics.copies,
+                                                  augmentSeed: statistics.augmentSeed, recipe: statistics.recipe, k: k, crossCorpus: crossCorpus,
+                                                  log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         print(result.summary(k: k))
         print(String(format: "%.1f s", result.seconds))
-        if let json { try writeJSON(result, to: URL(fileURLWithPath: json)) }
+        if let json { try RunFiles.writeJSON(result, to: URL(fileURLWithPath: json)) }
     }
 }
 

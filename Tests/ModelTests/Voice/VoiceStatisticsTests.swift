@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TakeSenseTestSupport
 import Testing
 import Torch
 import Training
@@ -279,27 +280,10 @@ struct VoiceStatisticsTests {
 @Suite("Voice: evaluate voice --cv from the command line", .serialized)
 struct VoiceCrossValidationCLITests {
     /// The executable built beside this test bundle (`swift build --build-tests` builds every product).
-    static let executable: URL? = {
-        let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var dirs = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
-        dirs += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        dirs.append(repository.appendingPathComponent(".build/debug"))
-        return dirs.map { $0.appendingPathComponent("takesense") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    static let executable = TakeSenseCLI.executable
 
     static func run(_ args: [String], in dir: URL) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try TakeSenseCLI.run(TakeSenseCLI.process(args, in: dir))
     }
 
     /// 16-bit PCM mono 16 kHz WAV.
