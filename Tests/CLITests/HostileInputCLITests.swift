@@ -1,4 +1,5 @@
 import Foundation
+import TakeSenseTestSupport
 import Testing
 
 /// Safetensors files edited byte by byte as a hostile user would (this target links nothing of TakeSense):
@@ -251,6 +252,11 @@ struct HostileInputCLITests {
         }
         Self.expectOneLine(try CLI.run(["analyze", take, "--min-face-coverage", "nan"], in: dir), "--min-face-coverage")
         Self.expectOneLine(try CLI.run(["analyze", take, "--threads", "100000"], in: dir), "--threads")
+        for bad in ["100000", "0", "two"] {
+            let run = try TakeSenseCLI.run(TakeSenseCLI.process(["analyze", take], in: dir,
+                                                                environment: ["TAKESENSE_MODELS": TakeSenseCLI.models.path, "TAKESENSE_THREADS": bad]))
+            Self.expectOneLine(run, "TAKESENSE_THREADS", "'\(bad)'")
+        }
         try #"{"retake_belw": 0.5}"#.write(to: dir.appendingPathComponent("typo.json"), atomically: true, encoding: .utf8)
         Self.expectOneLine(try CLI.run(["analyze", take, "--policy", "typo.json"], in: dir), "typo.json", "unknown policy key 'retake_belw'")
         try #"{"retake_below": 1e999}"#.write(to: dir.appendingPathComponent("inf.json"), atomically: true, encoding: .utf8)
