@@ -38,9 +38,10 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     public var confusionCorrection: Bool
 
     /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"), on
-    /// distributions rescaled by the temperatures fit there: the valence/arousal gaps got weights near 0 and did
-    /// not raise the ROC AUC, so they are left at 0.
-    public static let calibratedWeights: [Double] = [1.723, 1.187, 0, 0]
+    /// distributions rescaled by the temperatures fit there and then read through each model's own confusion
+    /// matrix (`confusionCorrection`): the candidate with the best ROC AUC on that half. Fits with valence/arousal
+    /// gaps got gap weights of the wrong sign, so those terms are left at 0.
+    public static let calibratedWeights: [Double] = [5.201, 3.467, 0, 0]
 
     enum CodingKeys: String, CodingKey {
         case minFaceCoverage = "min_face_coverage", minSpeechSeconds = "min_speech_seconds", minConfidence = "min_confidence"
@@ -52,10 +53,10 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
-                retakeBelow: Double = 0.469, keepAbove: Double = 0.635, spanBelow: Double = 0.469, maxSpanShare: Double = 0.3,
+                retakeBelow: Double = 0.423, keepAbove: Double = 0.547, spanBelow: Double = 0.423, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
                 probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.521, voiceTemperature: Double = 1.561,
-                confusionCorrection: Bool = false) {
+                confusionCorrection: Bool = true) {
         self.confusionCorrection = confusionCorrection
         self.faceTemperature = faceTemperature
         self.voiceTemperature = voiceTemperature
