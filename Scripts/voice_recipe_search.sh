@@ -40,6 +40,7 @@ declare -A variants=(
   [mlp-l2-p512-lr3e-3]="$ravdess $clean --layer 2 --projection 512 --head-lr 0.003"
   [mlp-l2-p512-tess]="$both $clean --layer 2 --projection 512"
   [mlp-l2-p512-lr3e-3-tess]="$both $clean --layer 2 --projection 512 --head-lr 0.003"
+  [mlp-l2-p512-tess-seeds5]="$both $clean --layer 2 --projection 512 --head-seeds 5"
   [mlp-l2-aug]="$ravdess $aug --layer 2"
   [mlp-l2-aug1]="$ravdess $aug --layer 2 --use-copies 1"
   [mlp-wsum-aug]="$ravdess $aug --weighted-sum"

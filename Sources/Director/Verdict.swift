@@ -36,12 +36,18 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     /// faces and voices it was not trained on) before the match, when both models carry one: P(true emotion |
     /// output) instead of the output itself. The benchmark decides whether it ranks takes better.
     public var confusionCorrection: Bool
+    /// The logistic weights used instead of `probabilityWeights` when `confusionCorrection` is on but a model
+    /// carries no confusion matrix (a custom model without calibration metadata): weights fit on uncorrected
+    /// distributions, so such a take is not judged with weights meant for corrected ones.
+    public var uncorrectedWeights: [Double]
 
     /// The weights fit on the calibration half of `takesense bench congruence` (README, "Calibration"), on
     /// distributions rescaled by the temperatures fit there and then read through each model's own confusion
     /// matrix (`confusionCorrection`): the candidate with the best ROC AUC on that half. Fits with valence/arousal
     /// gaps got gap weights of the wrong sign, so those terms are left at 0.
     public static let calibratedWeights: [Double] = [5.201, 3.467, 0, 0]
+    /// The best uncorrected fit on the same half (temperature-scaled distributions, no confusion correction).
+    public static let calibratedUncorrectedWeights: [Double] = [1.723, 1.187, 0, 0]
 
     enum CodingKeys: String, CodingKey {
         case minFaceCoverage = "min_face_coverage", minSpeechSeconds = "min_speech_seconds", minConfidence = "min_confidence"
@@ -49,15 +55,16 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
         case minSegmentFaceCoverage = "min_segment_face_coverage", intentMin = "intent_min"
         case axisTolerance = "axis_tolerance", probabilityWeights = "probability_weights"
         case faceTemperature = "face_temperature", voiceTemperature = "voice_temperature"
-        case confusionCorrection = "confusion_correction"
+        case confusionCorrection = "confusion_correction", uncorrectedWeights = "uncorrected_weights"
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
                 retakeBelow: Double = 0.423, keepAbove: Double = 0.547, spanBelow: Double = 0.423, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
                 probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.521, voiceTemperature: Double = 1.561,
-                confusionCorrection: Bool = true) {
+                confusionCorrection: Bool = true, uncorrectedWeights: [Double] = VerdictPolicy.calibratedUncorrectedWeights) {
         self.confusionCorrection = confusionCorrection
+        self.uncorrectedWeights = uncorrectedWeights
         self.faceTemperature = faceTemperature
         self.voiceTemperature = voiceTemperature
         self.minFaceCoverage = minFaceCoverage
@@ -89,21 +96,22 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
             guard x > 0 else { throw DecodingError.dataCorruptedError(forKey: k, in: c, debugDescription: "\(k.rawValue) must be a positive number") }
             return x
         }
-        var weights = d.probabilityWeights
-        if let w = try c.decodeIfPresent([Double].self, forKey: .probabilityWeights) {
+        func weights(_ k: CodingKeys, _ def: [Double]) throws -> [Double] {
+            guard let w = try c.decodeIfPresent([Double].self, forKey: k) else { return def }
             guard w.count == 4, w.allSatisfy(\.isFinite) else {
-                throw DecodingError.dataCorruptedError(forKey: .probabilityWeights, in: c,
-                    debugDescription: "probability_weights must be 4 finite numbers (bias, logit of the match, valence gap, arousal gap)")
+                throw DecodingError.dataCorruptedError(forKey: k, in: c,
+                    debugDescription: "\(k.rawValue) must be 4 finite numbers (bias, logit of the match, valence gap, arousal gap)")
             }
-            weights = w
+            return w
         }
         self.init(minFaceCoverage: try v(.minFaceCoverage, d.minFaceCoverage), minSpeechSeconds: try v(.minSpeechSeconds, d.minSpeechSeconds),
                   minConfidence: try v(.minConfidence, d.minConfidence), retakeBelow: try v(.retakeBelow, d.retakeBelow),
                   keepAbove: try v(.keepAbove, d.keepAbove), spanBelow: try v(.spanBelow, d.spanBelow), maxSpanShare: try v(.maxSpanShare, d.maxSpanShare),
                   minSegmentFaceCoverage: try v(.minSegmentFaceCoverage, d.minSegmentFaceCoverage), intentMin: try v(.intentMin, d.intentMin),
-                  axisTolerance: try v(.axisTolerance, d.axisTolerance), probabilityWeights: weights,
+                  axisTolerance: try v(.axisTolerance, d.axisTolerance), probabilityWeights: try weights(.probabilityWeights, d.probabilityWeights),
                   faceTemperature: try t(.faceTemperature, d.faceTemperature), voiceTemperature: try t(.voiceTemperature, d.voiceTemperature),
-                  confusionCorrection: try c.decodeIfPresent(Bool.self, forKey: .confusionCorrection) ?? d.confusionCorrection)
+                  confusionCorrection: try c.decodeIfPresent(Bool.self, forKey: .confusionCorrection) ?? d.confusionCorrection,
+                  uncorrectedWeights: try weights(.uncorrectedWeights, d.uncorrectedWeights))
     }
 }
 
@@ -205,12 +213,15 @@ public struct TakeAssembler: Sendable {
 
     /// P(same emotion) and the circumplex agreement of two distributions.
     func probability(face: EmotionProbabilities, voice: EmotionProbabilities) -> (p: Double, affect: AffectAgreement)? {
+        // The correction needs both matrices; without them, the weights fit on uncorrected distributions.
+        let corrected = policy.confusionCorrection && faceConfusion != nil && voiceConfusion != nil
         guard let x = CongruenceProbability.features(face: face, voice: voice, labels: labels,
-                                                     faceConfusion: policy.confusionCorrection ? faceConfusion : nil,
-                                                     voiceConfusion: policy.confusionCorrection ? voiceConfusion : nil,
+                                                     faceConfusion: corrected ? faceConfusion : nil,
+                                                     voiceConfusion: corrected ? voiceConfusion : nil,
                                                      faceTemperature: policy.faceTemperature, voiceTemperature: policy.voiceTemperature),
               let affect = Circumplex.agreement(face: face, voice: voice, tolerance: policy.axisTolerance) else { return nil }
-        return (CongruenceProbability.probability(x, weights: policy.probabilityWeights), affect)
+        return (CongruenceProbability.probability(x, weights: corrected || !policy.confusionCorrection ? policy.probabilityWeights : policy.uncorrectedWeights),
+                affect)
     }
 
     func congruence(face: FaceAnalysis, voice: VoiceAnalysis, segmentFaceCoverage: (VoiceEmotionSegment) -> Double) -> Congruence {

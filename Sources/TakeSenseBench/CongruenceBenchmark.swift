@@ -373,6 +373,8 @@ public struct CongruenceBenchmark {
         probe.faceTemperature = candidates[chosen].tempered ? r3(faceT) : 1
         probe.voiceTemperature = candidates[chosen].tempered ? r3(voiceT) : 1
         probe.confusionCorrection = candidates[chosen].own
+        // For takes whose models carry no confusion matrix: the best uncorrected fit, on the same inputs otherwise.
+        probe.uncorrectedWeights = (candidates[chosen].tempered ? wMatchT : wMatch).map(r3)
         let calP = calJ.map { TakeAssembler(labels: labels, policy: probe, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1).reassess(analyses[$0]).congruence.probability ?? 0 }
         guard let cut = bestThreshold(scores: calP, positives: positives(calJ)),
               let band = SelectiveClassification.band(scores: calP, positives: positives(calJ), threshold: cut.threshold, minCoverage: minCoverage) else {

@@ -200,6 +200,33 @@ struct VerdictTests {
         #expect(a.face.otherFaces == 2)
     }
 
+    @Test("Confusion correction: the corrected weights with both models' matrices, the uncorrected weights without them")
+    func confusionCorrectionNeedsBothMatrices() throws {
+        let t = take(face: { _ in peaked("happy", 0.6) }, segments: [segment(1, 9, peaked("sad", 0.5))])
+        let policy = VerdictPolicy()
+        #expect(policy.confusionCorrection)
+        let prior = ConfusionPrior(labels: six, rows: six.indices.map { r in six.indices.map { $0 == r ? 30 : ($0 == 5 ? 8 : 2) } })
+        let face = t.face.probabilities, voice = t.voice.probabilities
+        func expected(_ priors: Bool, _ weights: [Double]) throws -> Double {
+            let x = try #require(CongruenceProbability.features(face: face, voice: voice, labels: six,
+                                                                 faceConfusion: priors ? prior : nil, voiceConfusion: priors ? prior : nil,
+                                                                 faceTemperature: policy.faceTemperature, voiceTemperature: policy.voiceTemperature))
+            return CongruenceProbability.probability(x, weights: weights)
+        }
+        let with = TakeAssembler(labels: six, policy: policy, faceConfusion: prior, voiceConfusion: prior).reassess(t)
+        let oneMissing = TakeAssembler(labels: six, policy: policy, faceConfusion: prior).reassess(t)
+        #expect(abs((with.congruence.probability ?? .nan) - (try expected(true, policy.probabilityWeights))) < 1e-12)
+        #expect(abs((oneMissing.congruence.probability ?? .nan) - (try expected(false, policy.uncorrectedWeights))) < 1e-12)
+        #expect(abs((t.congruence.probability ?? .nan) - (try expected(false, policy.uncorrectedWeights))) < 1e-12)
+        var off = policy
+        off.confusionCorrection = false
+        let plain = TakeAssembler(labels: six, policy: off, faceConfusion: prior, voiceConfusion: prior).reassess(t)
+        #expect(abs((plain.congruence.probability ?? .nan) - (try expected(false, policy.probabilityWeights))) < 1e-12)
+        let parsed = try VerdictPolicy.parse(Data(#"{"uncorrected_weights": [1, 2, 0, 0], "confusion_correction": false}"#.utf8), file: "p.json")
+        #expect(parsed.uncorrectedWeights == [1, 2, 0, 0] && !parsed.confusionCorrection)
+        #expect(throws: VerdictPolicy.FileError.self) { try VerdictPolicy.parse(Data(#"{"uncorrected_weights": [1, 2]}"#.utf8), file: "p.json") }
+    }
+
     @Test("Reassessing under another policy or intent recomputes the verdict and keeps the measurements")
     func reassess() {
         let t = take(face: { _ in peaked("happy", 0.7) }, segments: [segment(1, 9, peaked("happy", 0.7))])
