@@ -375,7 +375,11 @@ public struct CongruenceBenchmark {
         probe.confusionCorrection = candidates[chosen].own
         // For takes whose models carry no confusion matrix: the best uncorrected fit, on the same inputs otherwise.
         probe.uncorrectedWeights = (candidates[chosen].tempered ? wMatchT : wMatch).map(r3)
-        let calP = calJ.map { TakeAssembler(labels: labels, policy: probe, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1).reassess(analyses[$0]).congruence.probability ?? 0 }
+        // Every policy is judged with the models' own matrices at hand (used when the policy's confusion_correction says so).
+        func assembler(_ policy: VerdictPolicy) -> TakeAssembler {
+            TakeAssembler(labels: labels, policy: policy, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1)
+        }
+        let calP = calJ.map { assembler(probe).reassess(analyses[$0]).congruence.probability ?? 0 }
         guard let cut = bestThreshold(scores: calP, positives: positives(calJ)),
               let band = SelectiveClassification.band(scores: calP, positives: positives(calJ), threshold: cut.threshold, minCoverage: minCoverage) else {
             throw BenchError("the calibration half could not be judged")
@@ -398,10 +402,10 @@ public struct CongruenceBenchmark {
         }
         func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
         func evaluate(_ idx: [Int], _ policy: VerdictPolicy) -> SceneEvaluation {
-            let assembler = TakeAssembler(labels: labels, policy: policy, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1)
+            let judge = assembler(policy)
             return SceneEvaluation.run(idx.map { i in
                 (LabelledScene(path: "takes/" + specs[i].url.lastPathComponent, faceLabel: specs[i].faceLabel, voiceLabel: specs[i].voiceLabel),
-                 assembler.reassess(analyses[i]))
+                 judge.reassess(analyses[i]))
             })
         }
         var rows: [Row] = []
@@ -428,7 +432,7 @@ public struct CongruenceBenchmark {
         report.add(table)
 
         // Accuracy-coverage on the evaluation half: decide only the takes farthest from the cut.
-        let evP = evJ.map { TakeAssembler(labels: labels, policy: decide, faceConfusion: ownPriors?.0, voiceConfusion: ownPriors?.1).reassess(analyses[$0]).congruence.probability ?? 0 }
+        let evP = evJ.map { assembler(decide).reassess(analyses[$0]).congruence.probability ?? 0 }
         let coverages = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5]
         let curve = SelectiveClassification.accuracyCoverage(scores: evP, positives: positives(evJ), threshold: decide.retakeBelow, coverages: coverages)
         report.note("")

@@ -147,7 +147,8 @@ struct HostileInputCLITests {
               ("nan-weights", "NaN or infinite"), ("std-zero", "'preprocessing'"), ("duplicate-label", "'labels'"),
               ("trailing-comma", "'labels'"), ("huge-width", "'architecture'"), ("wider-than-tensors", "features.0.weight"),
               ("int-relabel", "is stored as"), ("header-one-short", "data section"), ("more-labels-than-head", "classifier.2.weight"),
-              ("claims-resnet50", "'conv1.weight'"), ("claims-vgg19", "'features.0.weight' should be [64, 1, 3, 3]"), ("claims-efficientnet", "'features.0.0.weight'"),
+              ("claims-resnet50", "'conv1.weight'"), ("claims-vgg19", "'features.0.weight' should be [64, 1, 3, 3]"),
+              ("claims-efficientnet", "'features.0.0.weight'"),
           ])
     func brokenFaceModels(_ mutation: String, _ expected: String) throws {
         let dir = try CLI.temporaryDirectory()
