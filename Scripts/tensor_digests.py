@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """SHA-256 of each safetensors file's data section (the tensors' bytes, everything after the header).
 
-Run on the shipped models before their metadata was migrated to the takesense.* keys (issue 13); the test
+Run on the shipped models (before their metadata was migrated to the takesense.* keys in issue 13, and again for
+each new model file); the test
 `ShippedModelTests` checks the migrated files' data sections still hash to these values (weights bit-identical).
 
     python3 Scripts/tensor_digests.py Models/*.safetensors > Tests/TakeSenseKitTests/Fixtures/shipped-tensor-digests.json

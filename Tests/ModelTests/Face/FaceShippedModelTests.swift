@@ -21,17 +21,17 @@ enum ShippedFaceModel {
     // The card's figures (Models/face-emotion.md, "Results on FER2013 validation/").
     static let labels = ["angry", "disgust", "fear", "happy", "neutral", "sad"]
     static let confusion: [[Int]] = [
-        [292, 8, 43, 18, 62, 44],
-        [23, 24, 0, 0, 3, 6],
-        [55, 2, 250, 14, 77, 98],
-        [18, 1, 22, 769, 69, 16],
-        [28, 0, 30, 43, 426, 80],
-        [60, 2, 84, 24, 141, 342],
+        [271, 4, 41, 24, 81, 46],
+        [24, 20, 1, 1, 3, 7],
+        [49, 0, 238, 23, 75, 111],
+        [10, 0, 12, 794, 63, 16],
+        [23, 0, 22, 51, 436, 75],
+        [53, 1, 65, 35, 153, 346],
     ]
-    static let accuracy = 2103.0 / 3174.0  // 0.6625708884688091
-    static let macroF1 = 0.6192611459733312
+    static let accuracy = 2105.0 / 3174.0  // 0.6632010081915564
+    static let macroF1 = 0.6133233127632788
     /// `takesense calibrate face` on validation/ (Models/face-emotion.md, "Calibration").
-    static let temperature = 0.955992766197255
+    static let temperature = 0.9578228532288289
 }
 
 @Suite("Face: the shipped model", .serialized)
@@ -66,10 +66,10 @@ struct FaceShippedModelTests {
         #expect(abs(r.temperature - ShippedFaceModel.temperature) < 1e-6)
         #expect(r.confusion == ShippedFaceModel.confusion)
         // The card's figures, to the 4 decimals it prints.
-        #expect(abs(r.eceBefore - 0.0202) < 5e-5, "\(r)")
-        #expect(abs(r.eceAfter - 0.0244) < 5e-5, "\(r)")
-        #expect(abs(r.nllBefore - 0.9077) < 5e-5, "\(r)")
-        #expect(abs(r.nllAfter - 0.9070) < 5e-5, "\(r)")
+        #expect(abs(r.eceBefore - 0.0322) < 5e-5, "\(r)")
+        #expect(abs(r.eceAfter - 0.0304) < 5e-5, "\(r)")
+        #expect(abs(r.nllBefore - 0.9161) < 5e-5, "\(r)")
+        #expect(abs(r.nllAfter - 0.9156) < 5e-5, "\(r)")
         #expect(r.eceAfter <= 0.05, "the issue's ECE target")
         // Probabilities from the library are the temperature-scaled ones.
         let gray = try data.images.slice(dim: 0, end: 8).to(.float32) / 255.0
