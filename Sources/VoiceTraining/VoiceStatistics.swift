@@ -148,6 +148,17 @@ public struct StatisticsHeadRecipe: Codable, Sendable, Equatable {
     }
 }
 
+extension StatisticsHeadRecipe {
+    /// The statistics-head classifier this recipe builds, with a projector `projectionSize` wide (a seed
+    /// ensemble's merged head is wider than each member's).
+    func classifierOptions(projectionSize: Int) -> WhisperClassifierOptions {
+        var options = WhisperClassifierOptions(projectionSize: projectionSize, weightedLayerSum: weightedLayerSum,
+                                               outputLayer: layer, head: .statistics, dropout: dropout)
+        options.poolStd = poolStd
+        return options
+    }
+}
+
 /// Trains statistics heads on a frozen encoder from a ``VoiceStatisticsTable``.
 public enum StatisticsHeadTraining {
     /// A statistics-head classifier on the encoder of `encoderCheckpoint`, trained on the table's rows
@@ -174,9 +185,7 @@ public enum StatisticsHeadTraining {
                       recipe: StatisticsHeadRecipe) throws -> WhisperClassifier {
         guard !recipe.weightedLayerSum else { throw TorchError("statistics head: seed ensembles need one hidden state, not a weighted sum") }
         let n = Double(heads.count)
-        var options = WhisperClassifierOptions(projectionSize: recipe.projectionSize * heads.count, weightedLayerSum: false,
-                                               outputLayer: recipe.layer, head: .statistics, dropout: recipe.dropout)
-        options.poolStd = recipe.poolStd
+        let options = recipe.classifierOptions(projectionSize: recipe.projectionSize * heads.count)
         let model = try WhisperClassifier(encoderCheckpoint: encoderCheckpoint, labels: labels, options: options)
         try model.freeze(prefix: "encoder")
         try Torch.noGrad {
@@ -201,9 +210,7 @@ public enum StatisticsHeadTraining {
         let rows = rows ?? Array(0..<table.count)
         guard !rows.isEmpty else { throw TorchError("statistics head: no training clips") }
         try Torch.manualSeed(recipe.seed)
-        var options = WhisperClassifierOptions(projectionSize: recipe.projectionSize, weightedLayerSum: recipe.weightedLayerSum,
-                                               outputLayer: recipe.layer, head: .statistics, dropout: recipe.dropout)
-        options.poolStd = recipe.poolStd
+        let options = recipe.classifierOptions(projectionSize: recipe.projectionSize)
         let model = try WhisperClassifier(encoderCheckpoint: encoderCheckpoint, labels: table.labels, options: options)
         try model.freeze(prefix: "encoder")
         let hidden = table.statistics.size(2)
