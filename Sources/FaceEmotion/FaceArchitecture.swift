@@ -8,9 +8,15 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
     case efficientNet(Int)
     /// A VGG-style network for small grayscale faces that trains in an hour on two CPU cores.
     case ferNet(width: Int)
+    /// Several of the above averaged as one model (`FaceEnsembleNetwork`), named
+    /// `ensemble:ARCH/CROP/TTA/WEIGHT+...` (`takesense models face-ensemble` writes these files).
+    case ensemble([FaceEnsembleMember])
+
+    static let ensemblePrefix = "ensemble:"
 
     public init(name: String) throws {
         let n = name.lowercased()
+        if n.hasPrefix(Self.ensemblePrefix) { self = .ensemble(try FaceEnsembleMember.parse(ensemble: n)); return }
         if let d = ResNet.Depth.allCases.first(where: { "resnet\($0.rawValue)" == n }) { self = .resnet(d); return }
         for d in VGG.Depth.allCases {
             if n == "vgg\(d.rawValue)" { self = .vgg(d, batchNorm: false); return }
@@ -26,7 +32,7 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
             guard FERNet.widths.contains(w) else { throw TorchError("fernet width \(w) is outside \(FERNet.widths.lowerBound)...\(FERNet.widths.upperBound)") }
             self = .ferNet(width: w); return
         }
-        throw TorchError("unknown face architecture '\(name)' (resnet18|34|50, vgg11|13|16|19[_bn], efficientnet_b0..b6, fernet[-WIDTH])")
+        throw TorchError("unknown face architecture '\(name)' (resnet18|34|50, vgg11|13|16|19[_bn], efficientnet_b0..b6, fernet[-WIDTH], ensemble:...)")
     }
 
     public var description: String {
@@ -35,6 +41,7 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
         case .vgg(let d, let bn): return "vgg\(d.rawValue)\(bn ? "_bn" : "")"
         case .efficientNet(let k): return "efficientnet_b\(k)"
         case .ferNet(let w): return w == 64 ? "fernet" : "fernet-\(w)"
+        case .ensemble(let members): return Self.ensemblePrefix + members.map(\.description).joined(separator: "+")
         }
     }
 
@@ -53,6 +60,10 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
             return [("features.0.0.weight", [stem, inputChannels, 3, 3]), ("classifier.1.weight", [classes, last])]
         case .ferNet(let w):
             return [("features.0.weight", [w, inputChannels, 3, 3]), ("classifier.2.weight", [classes, 8 * w])]
+        case .ensemble(let members):
+            return members.enumerated().flatMap { i, m in
+                m.architecture.signature(classes: classes, inputChannels: inputChannels).map { ("members.\(i).\($0.name)", $0.shape) }
+            }
         }
     }
 
@@ -63,6 +74,7 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
         case .vgg(let d, let bn): return try VGG(d, batchNorm: bn, classes: classes, inputChannels: inputChannels)
         case .efficientNet(let k): return try EfficientNet(k, classes: classes, inputChannels: inputChannels)
         case .ferNet(let w): return try FERNet(width: w, classes: classes, inputChannels: inputChannels)
+        case .ensemble(let members): return try FaceEnsembleNetwork(specs: members, classes: classes, inputChannels: inputChannels)
         }
     }
 }

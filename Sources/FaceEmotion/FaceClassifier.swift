@@ -122,7 +122,13 @@ public final class FaceClassifier {
     /// Uncalibrated logits for preprocessed whole faces (N, C, inputSize, inputSize): the mean of the
     /// logits of the views `tta` selects (default: the model's own setting).
     public func logits(_ input: Tensor, tta: FaceTestTimeAugmentation? = nil) throws -> Tensor {
-        let mode = tta ?? testTimeAugmentation
+        try Self.averagedLogits(of: network, input: input, windows: preprocessing, tta: tta ?? testTimeAugmentation)
+    }
+
+    /// The mean logits of `network` over the views `mode` selects of `input`, windows cut as `preprocessing`
+    /// says (also each member's views in a `FaceEnsembleNetwork`).
+    static func averagedLogits(of network: any UnaryLayer, input: Tensor, windows preprocessing: FacePreprocessing,
+                               tta mode: FaceTestTimeAugmentation) throws -> Tensor {
         let origins = preprocessing.windowOrigins(tenCrop: mode == .tenCrop, height: input.size(2), width: input.size(3))
         var views: [Tensor] = []
         for (top, left) in origins {

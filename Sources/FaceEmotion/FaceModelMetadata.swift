@@ -52,6 +52,13 @@ public struct FaceModelSpec: Sendable, Equatable {
             throw fail("preprocessing", "std \(preprocessing.std) must be a positive finite number")
         }
         do { architecture = try FaceArchitecture(name: arch) } catch { throw fail("architecture", "\(error)") }
+        if case .ensemble(let members) = architecture {
+            // Members cut their own windows of the whole face; a window larger than the face cannot be cut.
+            guard preprocessing.cropSize == nil else { throw fail("preprocessing", "an ensemble takes the whole face (no cropSize); its members crop") }
+            for m in members where (m.cropSize ?? 0) > preprocessing.inputSize {
+                throw fail("architecture", "member \(m.architecture) crops \(m.cropSize ?? 0) px from a \(preprocessing.inputSize) px face")
+            }
+        }
         flipAveraging = meta[Key.flipAveraging] != "0"
         try checkShapes(shapes, file: file)
     }
@@ -64,7 +71,7 @@ public struct FaceModelSpec: Sendable, Equatable {
         let expected = architecture.signature(classes: labels.count, inputChannels: preprocessing.channels)
         for (k, (name, shape)) in expected.enumerated() where shapes[name] != shape {
             let found = shapes[name].map { "\($0)" } ?? "none"
-            let because = k == 0 ? "metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s)"
+            let because = k % 2 == 0 ? "metadata 'architecture' says \(architecture) with \(preprocessing.channels) input channel(s)"
                 : "metadata 'labels' lists \(labels.count) classes for \(architecture)"
             throw ModelError(file: file, reason: "\(because), so tensor '\(name)' should be \(shape), but the file has \(found)")
         }

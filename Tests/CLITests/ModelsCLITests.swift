@@ -49,4 +49,31 @@ struct ModelsCLITests {
         }
         #expect(faces.count == 2 && faces[0] == faces[1] && faces[0].count == 6, "\(faces)")
     }
+
+    @Test("face-ensemble writes one file that analyze and inspect read as a face model; it never overwrites a member")
+    func faceEnsemble() throws {
+        let dir = try CLI.temporaryDirectory()
+        let shipped = CLI.repository.appendingPathComponent("Models/face-emotion.safetensors").path
+        let crop = CLI.repository.appendingPathComponent("Tests/ModelTests/Fixtures/face/tta_model.safetensors").path
+        let out = dir.appendingPathComponent("ensemble.safetensors")
+        let r = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):0.7,\(crop):0.3", "--output", out.path], in: dir)
+        #expect(r.status == 0 && r.out.contains("wrote \(out.path): ensemble:"), "\(r.out)\(r.err)")
+        let inspect = try CLI.run(["models", "inspect", out.path], in: dir)
+        #expect(inspect.status == 0 && inspect.out.contains("kind: face-emotion\n")
+                && inspect.out.contains("/flip/0.7+fernet-8/40/ten-crop/0.3"), "\(inspect.out)\(inspect.err)")
+        let json = dir.appendingPathComponent("take.json")
+        let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4").path
+        let a = try CLI.run(["analyze", sample, "--face-model", out.path, "--json", json.path, "--quiet", "--face-fps", "1"], in: dir)
+        #expect(a.status == 0, "\(a.err)")
+        let analysis = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+        let face = (analysis?["face"] as? [String: Any])?["probabilities"] as? [String: Double] ?? [:]
+        #expect(face.count == 6 && abs(face.values.reduce(0, +) - 1) < 1e-6, "\(face)")
+
+        let before = try Data(contentsOf: URL(fileURLWithPath: crop))
+        let clash = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1,\(crop):1", "--output", crop], in: dir)
+        #expect(clash.status != 0 && clash.err.contains("--output"), "\(clash.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: crop)) == before)
+        let single = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1", "--output", dir.appendingPathComponent("one.safetensors").path], in: dir)
+        #expect(single.status != 0 && single.err.contains("2...8 members"), "\(single.err)")
+    }
 }

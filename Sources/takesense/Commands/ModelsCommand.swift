@@ -1,4 +1,6 @@
 import ArgumentParser
+import FaceEmotion
+import FaceTraining
 import Foundation
 import TakeSenseKit
 import TensorFiles
@@ -10,7 +12,7 @@ struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "Import, inspect and migrate model weights.",
-        subcommands: [ImportWhisper.self, InspectModel.self, MigrateModel.self]
+        subcommands: [ImportWhisper.self, InspectModel.self, MigrateModel.self, FaceEnsembleModel.self]
     )
 }
 
@@ -77,5 +79,31 @@ struct MigrateModel: ParsableCommand {
     func run() throws {
         if let output { try OutputGuard.refuse(files: [("--output", output)], inputs: files) }
         for file in files { print(try ModelInspection.migrate(file, to: output)) }
+    }
+}
+
+/// `takesense models face-ensemble --members a.safetensors:0.5,b.safetensors:0.5 --output FILE`: one face-model file
+/// that averages its members' probabilities, usable wherever a face model is (`analyze --face-model`, `evaluate`,
+/// `calibrate face`, the bundled default).
+struct FaceEnsembleModel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "face-ensemble",
+        abstract: "Combine face-emotion models into one file that averages their probabilities (then calibrate it with `calibrate face`).",
+        discussion: """
+        The members must share labels, input size, channels and normalisation; each keeps its own crop and test-time \
+        augmentation. The file is uncalibrated: run `takesense calibrate face` on it, as on any face model.
+        """
+    )
+
+    @Option(help: "Members and their weights: a.safetensors:0.5,b.safetensors:0.5") var members: String
+    @Option(name: .shortAndLong, help: "The ensemble file to write.") var output: String
+
+    func run() throws {
+        let files = members.split(separator: ",").map { String($0.split(separator: ":").first ?? "") }
+        try OutputGuard.refuse(files: [("--output", output)], inputs: files)
+        let loaded = try FaceEvaluation.members(ensemble: members, model: { throw ValidationError("--members is required") }, tta: nil)
+        let ensemble = try FaceClassifier.ensemble(of: loaded)
+        try ensemble.save(to: URL(fileURLWithPath: output), extra: [FaceClassifier.ensembleSourcesKey: members])
+        print("wrote \(output): \(ensemble.architecture) (\(ensemble.network.parameterCount()) parameters), uncalibrated")
     }
 }
