@@ -73,7 +73,8 @@ struct ModelsCLITests {
         let clash = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1,\(crop):1", "--output", crop], in: dir)
         #expect(clash.status != 0 && clash.err.contains("--output"), "\(clash.err)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: crop)) == before)
-        let single = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1", "--output", dir.appendingPathComponent("one.safetensors").path], in: dir)
+        let one = dir.appendingPathComponent("one.safetensors").path
+        let single = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1", "--output", one], in: dir)
         #expect(single.status != 0 && single.err.contains("2...8 members"), "\(single.err)")
     }
 }
