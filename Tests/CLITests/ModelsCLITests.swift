@@ -3,7 +3,7 @@ import Testing
 
 @Suite("takesense models inspect / migrate")
 struct ModelsCLITests {
-    static let shipped = [("face-emotion.safetensors", "face-emotion", "fernet-20"),
+    static let shipped = [("face-emotion.safetensors", "face-emotion", "ensemble:fernet-20/-/flip/0.5+fernet-24/40/flip/0.5"),
                           ("voice-emotion.safetensors", "voice-emotion", "WhisperForAudioClassification"),
                           ("mtcnn.safetensors", "face-detector", "mtcnn")]
 
@@ -68,6 +68,10 @@ struct ModelsCLITests {
         let analysis = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
         let face = (analysis?["face"] as? [String: Any])?["probabilities"] as? [String: Double] ?? [:]
         #expect(face.count == 6 && abs(face.values.reduce(0, +) - 1) < 1e-6, "\(face)")
+
+        let flip = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1,\(crop):1", "--tta", "flip",
+                                "--output", dir.appendingPathComponent("flip.safetensors").path], in: dir)
+        #expect(flip.status == 0 && flip.out.contains("/flip/1.0+fernet-8/40/flip/1.0"), "\(flip.out)\(flip.err)")
 
         let before = try Data(contentsOf: URL(fileURLWithPath: crop))
         let clash = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1,\(crop):1", "--output", crop], in: dir)

@@ -97,11 +97,12 @@ struct FaceEnsembleModel: ParsableCommand {
 
     @Option(help: "Members and their weights: a.safetensors:0.5,b.safetensors:0.5") var members: String
     @Option(name: .shortAndLong, help: "The ensemble file to write.") var output: String
+    @Option(help: "none, flip or ten-crop for every member instead of each member's own test-time augmentation.") var tta: String?
 
     func run() throws {
         let files = members.split(separator: ",").map { String($0.split(separator: ":").first ?? "") }
         try OutputGuard.refuse(files: [("--output", output)], inputs: files)
-        let loaded = try FaceEvaluation.members(ensemble: members, model: { throw ValidationError("--members is required") }, tta: nil)
+        let loaded = try FaceEvaluation.members(ensemble: members, model: { throw ValidationError("--members is required") }, tta: tta)
         let ensemble = try FaceClassifier.ensemble(of: loaded)
         try ensemble.save(to: URL(fileURLWithPath: output), extra: [FaceClassifier.ensembleSourcesKey: members])
         print("wrote \(output): \(ensemble.architecture) (\(ensemble.network.parameterCount()) parameters), uncalibrated")
