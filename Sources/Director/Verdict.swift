@@ -45,9 +45,9 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     /// distributions rescaled by the temperatures fit there and then read through each model's own confusion
     /// matrix (`confusionCorrection`): the candidate with the best ROC AUC on that half. Fits with valence/arousal
     /// gaps got gap weights of the wrong sign, so those terms are left at 0.
-    public static let calibratedWeights: [Double] = [5.208, 3.462, 0, 0]
+    public static let calibratedWeights: [Double] = [5.036, 3.346, 0, 0]
     /// The best uncorrected fit on the same half (temperature-scaled distributions, no confusion correction).
-    public static let calibratedUncorrectedWeights: [Double] = [1.727, 1.190, 0, 0]
+    public static let calibratedUncorrectedWeights: [Double] = [1.694, 1.190, 0, 0]
 
     enum CodingKeys: String, CodingKey {
         case minFaceCoverage = "min_face_coverage", minSpeechSeconds = "min_speech_seconds", minConfidence = "min_confidence"
@@ -59,9 +59,9 @@ public struct VerdictPolicy: Codable, Sendable, Equatable {
     }
 
     public init(minFaceCoverage: Double = 0.3, minSpeechSeconds: Double = 0.5, minConfidence: Double = 0.3,
-                retakeBelow: Double = 0.446, keepAbove: Double = 0.576, spanBelow: Double = 0.446, maxSpanShare: Double = 0.3,
+                retakeBelow: Double = 0.439, keepAbove: Double = 0.561, spanBelow: Double = 0.439, maxSpanShare: Double = 0.3,
                 minSegmentFaceCoverage: Double = 0.5, intentMin: Double = 0.3, axisTolerance: Double = 0.3,
-                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.521, voiceTemperature: Double = 1.561,
+                probabilityWeights: [Double] = VerdictPolicy.calibratedWeights, faceTemperature: Double = 0.506, voiceTemperature: Double = 1.561,
                 confusionCorrection: Bool = true, uncorrectedWeights: [Double] = VerdictPolicy.calibratedUncorrectedWeights) {
         self.confusionCorrection = confusionCorrection
         self.uncorrectedWeights = uncorrectedWeights
