@@ -47,6 +47,12 @@ enum SafeTensorsBytes {
 struct HostileInputCLITests {
     static let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4")
     static let faceModel = CLI.repository.appendingPathComponent("Models/face-emotion.safetensors")
+    /// Where the shipped face model's first network keeps its tensors: `members.0.` in an ensemble file, nothing in a
+    /// single network's (the FERNet names below follow it).
+    static let faceTensorPrefix: String = {
+        let header = (try? Data(contentsOf: faceModel)).map { SafeTensorsBytes.split($0).header } ?? [:]
+        return header["members.0.features.0.weight"] != nil ? "members.0." : ""
+    }()
     static let voiceModel = CLI.repository.appendingPathComponent("Models/voice-emotion.safetensors")
 
     /// Exactly one line on standard error, containing every `needles`, and a non-zero exit.
@@ -157,8 +163,9 @@ struct HostileInputCLITests {
         switch mutation {
         case "nan-weights":
             try SafeTensorsBytes.edit(source, to: bad, tensors: { header, body in
-                let r = SafeTensorsBytes.range(header, "features.0.weight")
-                #expect((header["features.0.weight"] as? [String: Any])?["dtype"] as? String == "F32")
+                let name = Self.faceTensorPrefix + "features.0.weight"
+                let r = SafeTensorsBytes.range(header, name)
+                #expect((header[name] as? [String: Any])?["dtype"] as? String == "F32")
                 for i in stride(from: r.lowerBound, to: r.upperBound, by: 4) { body.replaceSubrange(i..<(i + 4), with: [0x00, 0x00, 0xC0, 0x7F]) }  // F32 NaN
             })
         case "std-zero":
@@ -181,10 +188,11 @@ struct HostileInputCLITests {
         case "int-relabel":
             // The shipped model's float32 tensor labelled I32 (same size, a valid file): it must not load as integers.
             try SafeTensorsBytes.edit(source, to: bad, tensors: { header, _ in
-                var t = header["features.1.weight"] as! [String: Any]
+                let name = Self.faceTensorPrefix + "features.1.weight"
+                guard var t = header[name] as? [String: Any] else { Issue.record("no tensor \(name)"); return }
                 #expect(t["dtype"] as? String == "F32")
                 t["dtype"] = "I32"
-                header["features.1.weight"] = t
+                header[name] = t
             })
         case "header-one-short":
             try SafeTensorsBytes.edit(source, to: bad, lengthDelta: -1)
