@@ -53,14 +53,20 @@ struct ModelsCLITests {
     @Test("face-ensemble writes one file that analyze and inspect read as a face model; it never overwrites a member")
     func faceEnsemble() throws {
         let dir = try CLI.temporaryDirectory()
-        let shipped = CLI.repository.appendingPathComponent("Models/face-emotion.safetensors").path
+        // Two single networks: the ten-crop fixture (FERNet-8 on 40 px windows) and the same weights on the whole face.
         let crop = CLI.repository.appendingPathComponent("Tests/ModelTests/Fixtures/face/tta_model.safetensors").path
+        let wholeFace = dir.appendingPathComponent("whole.safetensors")
+        try SafeTensorsBytes.edit(URL(fileURLWithPath: crop), to: wholeFace, metadata: {
+            $0["preprocessing"] = #"{"inputSize": 48, "channels": 1, "mean": 0.5, "std": 0.25}"#
+            $0["test_time_augmentation"] = "flip"
+        })
+        let whole = wholeFace.path
         let out = dir.appendingPathComponent("ensemble.safetensors")
-        let r = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):0.7,\(crop):0.3", "--output", out.path], in: dir)
+        let r = try CLI.run(["models", "face-ensemble", "--members", "\(whole):0.7,\(crop):0.3", "--output", out.path], in: dir)
         #expect(r.status == 0 && r.out.contains("wrote \(out.path): ensemble:"), "\(r.out)\(r.err)")
         let inspect = try CLI.run(["models", "inspect", out.path], in: dir)
         #expect(inspect.status == 0 && inspect.out.contains("kind: face-emotion\n")
-                && inspect.out.contains("/flip/0.7+fernet-8/40/ten-crop/0.3"), "\(inspect.out)\(inspect.err)")
+                && inspect.out.contains("ensemble:fernet-8/-/flip/0.7+fernet-8/40/ten-crop/0.3"), "\(inspect.out)\(inspect.err)")
         let json = dir.appendingPathComponent("take.json")
         let sample = CLI.repository.appendingPathComponent("Samples/sample-take.mp4").path
         let a = try CLI.run(["analyze", sample, "--face-model", out.path, "--json", json.path, "--quiet", "--face-fps", "1"], in: dir)
@@ -69,16 +75,20 @@ struct ModelsCLITests {
         let face = (analysis?["face"] as? [String: Any])?["probabilities"] as? [String: Double] ?? [:]
         #expect(face.count == 6 && abs(face.values.reduce(0, +) - 1) < 1e-6, "\(face)")
 
-        let flip = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1,\(crop):1", "--tta", "flip",
+        let flip = try CLI.run(["models", "face-ensemble", "--members", "\(whole):1,\(crop):1", "--tta", "flip",
                                 "--output", dir.appendingPathComponent("flip.safetensors").path], in: dir)
-        #expect(flip.status == 0 && flip.out.contains("/flip/1.0+fernet-8/40/flip/1.0"), "\(flip.out)\(flip.err)")
+        #expect(flip.status == 0 && flip.out.contains("fernet-8/-/flip/1.0+fernet-8/40/flip/1.0"), "\(flip.out)\(flip.err)")
+        // An ensemble is not a member (the shipped model is one today; nesting is refused either way).
+        let nested = try CLI.run(["models", "face-ensemble", "--members", "\(out.path):1,\(crop):1",
+                                  "--output", dir.appendingPathComponent("nested.safetensors").path], in: dir)
+        #expect(nested.status != 0 && nested.err.contains("itself an ensemble"), "\(nested.err)")
 
         let before = try Data(contentsOf: URL(fileURLWithPath: crop))
-        let clash = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1,\(crop):1", "--output", crop], in: dir)
+        let clash = try CLI.run(["models", "face-ensemble", "--members", "\(whole):1,\(crop):1", "--output", crop], in: dir)
         #expect(clash.status != 0 && clash.err.contains("--output"), "\(clash.err)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: crop)) == before)
         let one = dir.appendingPathComponent("one.safetensors").path
-        let single = try CLI.run(["models", "face-ensemble", "--members", "\(shipped):1", "--output", one], in: dir)
+        let single = try CLI.run(["models", "face-ensemble", "--members", "\(whole):1", "--output", one], in: dir)
         #expect(single.status != 0 && single.err.contains("2...8 members"), "\(single.err)")
     }
 }
