@@ -5,6 +5,11 @@ import Training
 
 /// What `takesense evaluate face` and `calibrate face` read besides their options: the models and the faces.
 extension FaceEvaluation {
+    /// The model files an `ensemble` list (`a.safetensors:0.6,b.safetensors:0.4`) names, for the output guard.
+    public static func files(ensemble: String) -> [String] {
+        ensemble.split(separator: ",").map { String($0.split(separator: ":").first ?? "") }
+    }
+
     /// The weighted models to evaluate: `ensemble` (`a.safetensors:0.6,b.safetensors:0.4`), else the one `model`
     /// file with weight 1; `tta` (none, flip or ten-crop) replaces each model's own test-time augmentation. The
     /// members must share one label set.

@@ -93,7 +93,7 @@ struct EvaluateFace: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
-        let models = ensemble.map { $0.split(separator: ",").map { String($0.split(separator: ":").first ?? "") } } ?? [model].compactMap { $0 }
+        let models = ensemble.map(FaceEvaluation.files(ensemble:)) ?? [model].compactMap { $0 }
         try OutputGuard.refuse(files: [("--json", json), ("--confusion-svg", confusionSvg)], inputs: [data] + models)
         try engine.apply()
         let members = try FaceEvaluation.members(ensemble: ensemble, model: { try BundledModels.face(model) }, tta: tta)

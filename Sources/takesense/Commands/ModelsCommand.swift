@@ -100,8 +100,7 @@ struct FaceEnsembleModel: ParsableCommand {
     @Option(help: "none, flip or ten-crop for every member instead of each member's own test-time augmentation.") var tta: String?
 
     func run() throws {
-        let files = members.split(separator: ",").map { String($0.split(separator: ":").first ?? "") }
-        try OutputGuard.refuse(files: [("--output", output)], inputs: files)
+        try OutputGuard.refuse(files: [("--output", output)], inputs: FaceEvaluation.files(ensemble: members))
         let loaded = try FaceEvaluation.members(ensemble: members, model: { throw ValidationError("--members is required") }, tta: tta)
         let ensemble = try FaceClassifier.ensemble(of: loaded)
         try ensemble.save(to: URL(fileURLWithPath: output), extra: [FaceClassifier.ensembleSourcesKey: members])
