@@ -36,7 +36,12 @@ public struct FaceModelBenchmark {
         var table = MarkdownTable(["model", "input", "test-time augmentation", "batch", "ms per batch", "faces/s", "vs study ResNet34"],
                                   alignment: "lllrrrr")
         var modes: [FaceTestTimeAugmentation] = [shipped.testTimeAugmentation]
-        for m in FaceTestTimeAugmentation.allCases where !modes.contains(m) && (m != .tenCrop || shipped.preprocessing.cropSize != nil) { modes.append(m) }
+        // The other modes a model supports; an ensemble's members choose their own views, so it has only its own.
+        var single = true
+        if case .ensemble = shipped.architecture { single = false }
+        for m in FaceTestTimeAugmentation.allCases where single && !modes.contains(m) && (m != .tenCrop || shipped.preprocessing.cropSize != nil) {
+            modes.append(m)
+        }
         let own = shipped.testTimeAugmentation
         defer { shipped.testTimeAugmentation = own }
         let input = shipped.preprocessing.cropSize.map { "\($0) of \(shipped.preprocessing.inputSize) px" } ?? "\(shipped.preprocessing.inputSize) px"
