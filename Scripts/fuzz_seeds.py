@@ -105,6 +105,8 @@ def main():
     }
     for name, text in manifests.items():
         put(out, "FuzzManifest", name, text.encode())
+    for p in sorted(glob.glob(os.path.join(ROOT, "Fuzz", "Seeds", "manifest-*.csv"))):
+        put(out, "FuzzManifest", os.path.basename(p), open(p, "rb").read())
     analysis = open(os.path.join(ROOT, "Fuzz", "Seeds", "sample-take.analysis.json"), "rb").read()
     # The whole analysis (64 kB, 74 frames) runs at a few executions per second under ASan: seed with shortened copies.
     take = json.loads(analysis)

@@ -260,7 +260,9 @@ public enum OMGEmotion {
             var vote: Emotion?
             if let maxVote, !field(maxVote).isEmpty {
                 let raw = field(maxVote)
-                if let code = Int(raw) ?? Double(raw).flatMap({ $0 == $0.rounded() ? Int($0) : nil }) {
+                // `Int(exactly:)`, not `Int(_:)`: a vote like -2.9e90 or 1e19 is a whole number outside Int's range,
+                // which `Int(_:)` traps on (found by FuzzManifest); such a value is then read as a name and refused.
+                if let code = Int(raw) ?? Double(raw).flatMap({ Int(exactly: $0) }) {
                     guard let emotion = emotion(code: code) else {
                         throw DatasetError.malformedRow(path: path, line: row.line, reason: "EmotionMaxVote \(raw) is not a code 0-6")
                     }

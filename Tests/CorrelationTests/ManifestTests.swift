@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TakeSenseTestSupport
 import Testing
 
 @testable import Correlation
@@ -145,6 +146,16 @@ struct ManifestTests {
         #expect(throws: DatasetError.malformedRow(path: "v.csv", line: 3, reason: "utterance v/u.mp4 is listed twice (first on line 2)")) {
             try OMGEmotion.parseUtterances("link,start,end,video,utterance\nl,0,1,v,u.mp4\nl,1,2,v,u.mp4\n", path: "v.csv")
         }
+        // Whole numbers outside Int's range (FuzzManifest's find: a trap in Int(_:)), infinities and NaN are errors,
+        // while a whole number written as a float is still a code.
+        for vote in ["-2.9e90", "1e19", "-9.3e18", "inf", "nan"] {
+            #expect(throws: DatasetError.self, "\(vote)") {
+                try OMGEmotion.parseUtterances("link,start,end,video,utterance,EmotionMaxVote\nl,0,1,v,u.mp4,\(vote)\n", path: "v.csv")
+            }
+        }
+        let seed = try String(contentsOf: Repository.root.appendingPathComponent("Fuzz/Seeds/manifest-omg-huge-maxvote.csv"), encoding: .isoLatin1)
+        #expect(throws: DatasetError.self) { try OMGEmotion.parseUtterances(seed, path: "crash.csv") }
+        #expect(try OMGEmotion.parseUtterances("link,start,end,video,utterance,EmotionMaxVote\nl,0,1,v,u.mp4,3.0\n", path: "v.csv")[0].maxVote == .happy)
     }
 
     @Test(arguments: [
