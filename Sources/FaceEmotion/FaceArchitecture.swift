@@ -14,6 +14,12 @@ public enum FaceArchitecture: Sendable, Equatable, CustomStringConvertible {
 
     static let ensemblePrefix = "ensemble:"
 
+    /// Several networks averaged in one file (built from trained members, never trained as one).
+    public var isEnsemble: Bool {
+        if case .ensemble = self { return true }
+        return false
+    }
+
     public init(name: String) throws {
         let n = name.lowercased()
         if n.hasPrefix(Self.ensemblePrefix) { self = .ensemble(try FaceEnsembleMember.parse(ensemble: n)); return }

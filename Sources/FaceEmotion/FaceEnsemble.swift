@@ -30,7 +30,7 @@ public struct FaceEnsembleMember: Sendable, Equatable, CustomStringConvertible {
         let f = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard f.count == 4 else { throw TorchError("ensemble member '\(text)' is not ARCH/CROP/TTA/WEIGHT") }
         architecture = try FaceArchitecture(name: f[0])
-        if case .ensemble = architecture { throw TorchError("ensemble member '\(text)' is itself an ensemble") }
+        if architecture.isEnsemble { throw TorchError("ensemble member '\(text)' is itself an ensemble") }
         if f[1] == "-" {
             cropSize = nil
         } else {
@@ -104,7 +104,7 @@ extension FaceClassifier {
         }
         var specs: [FaceEnsembleMember] = []
         for (m, w) in members {
-            if case .ensemble = m.architecture { throw TorchError("an ensemble member is itself an ensemble") }
+            if m.architecture.isEnsemble { throw TorchError("an ensemble member is itself an ensemble") }
             guard m.labels == first.labels else { throw TorchError("ensemble members have different labels: \(m.labels) and \(first.labels)") }
             let (p, q) = (m.preprocessing, first.preprocessing)
             guard p.inputSize == q.inputSize, p.channels == q.channels, p.mean == q.mean, p.std == q.std else {

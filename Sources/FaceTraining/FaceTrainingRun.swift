@@ -37,7 +37,7 @@ public struct FaceTrainingRun {
         let autocast = try recipe.autocastType()
         let architecture = try FaceArchitecture(name: recipe.architecture)
         // An ensemble is assembled from trained members (`takesense models face-ensemble`), not trained as one network.
-        if case .ensemble = architecture { throw RecipeError("--arch: an ensemble is built from trained models with `takesense models face-ensemble`") }
+        if architecture.isEnsemble { throw RecipeError("--arch: an ensemble is built from trained models with `takesense models face-ensemble`") }
         let prep = recipe.preprocessing
         var config = recipe.training
         let seed = config.seed

@@ -37,11 +37,8 @@ public struct FaceModelBenchmark {
                                   alignment: "lllrrrr")
         var modes: [FaceTestTimeAugmentation] = [shipped.testTimeAugmentation]
         // The other modes a model supports; an ensemble's members choose their own views, so it has only its own.
-        var single = true
-        if case .ensemble = shipped.architecture { single = false }
-        for m in FaceTestTimeAugmentation.allCases where single && !modes.contains(m) && (m != .tenCrop || shipped.preprocessing.cropSize != nil) {
-            modes.append(m)
-        }
+        let others = shipped.architecture.isEnsemble ? [] : FaceTestTimeAugmentation.allCases
+        for m in others where !modes.contains(m) && (m != .tenCrop || shipped.preprocessing.cropSize != nil) { modes.append(m) }
         let own = shipped.testTimeAugmentation
         defer { shipped.testTimeAugmentation = own }
         let input = shipped.preprocessing.cropSize.map { "\($0) of \(shipped.preprocessing.inputSize) px" } ?? "\(shipped.preprocessing.inputSize) px"
