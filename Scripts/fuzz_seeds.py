@@ -118,6 +118,8 @@ def main():
     take["congruence"]["segments"] = take["congruence"]["segments"][:1]
     take["face"]["frames"] = take["face"]["frames"][:1]
     put(out, "FuzzAnalysisJSON", "minimal.json", json.dumps(take, separators=(",", ":")).encode())
+    for p in sorted(glob.glob(os.path.join(ROOT, "Fuzz", "Seeds", "analysis-*.json"))):
+        put(out, "FuzzAnalysisJSON", os.path.basename(p), open(p, "rb").read())
     print(out)
 
 

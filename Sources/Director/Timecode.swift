@@ -2,24 +2,31 @@ import Foundation
 
 /// Times as people on set read them.
 public enum Timecode {
+    /// The longest time any clock here counts to: 48 hours. Analyses read back with a later time are refused
+    /// (`AnalysisValidation`); the formatters below saturate there, so no input can overflow their integer arithmetic.
+    public static let maxSeconds: Double = 172_800
+
+    /// `seconds` made safe for integer frame and millisecond arithmetic: 0 for negative or NaN, at most `maxSeconds`.
+    public static func bounded(_ seconds: Double) -> Double { seconds >= 0 ? min(seconds, maxSeconds) : 0 }
+
     /// "00:12.4" (minutes:seconds.tenths), or "1:02:03.4" past an hour.
     public static func short(_ seconds: Double) -> String {
-        let tenths = Int((max(0, seconds) * 10).rounded())
+        let tenths = Int((bounded(seconds) * 10).rounded())
         let h = tenths / 36_000, m = (tenths / 600) % 60, s = (tenths / 10) % 60, f = tenths % 10
         return h > 0 ? String(format: "%d:%02d:%02d.%d", h, m, s, f) : String(format: "%02d:%02d.%d", m, s, f)
     }
 
     /// SMPTE non-drop-frame "HH:MM:SS:FF" at an integer frame rate (e.g. 25), starting at `start` (default 0).
     public static func smpte(_ seconds: Double, fps: Int, start: Double = 0) -> String {
-        let rate = max(1, fps)
-        let frames = Int(((max(0, seconds) + start) * Double(rate)).rounded())
+        let rate = min(max(1, fps), FrameRate.maxNominal)
+        let frames = Int(((bounded(seconds) + bounded(start)) * Double(rate)).rounded())
         let ff = frames % rate, total = frames / rate
         return String(format: "%02d:%02d:%02d:%02d", total / 3600, (total / 60) % 60, total % 60, ff)
     }
 
     /// "00:00:12,400" (SubRip).
     public static func srt(_ seconds: Double) -> String {
-        let ms = Int((max(0, seconds) * 1000).rounded())
+        let ms = Int((bounded(seconds) * 1000).rounded())
         return String(format: "%02d:%02d:%02d,%03d", ms / 3_600_000, (ms / 60_000) % 60, (ms / 1000) % 60, ms % 1000)
     }
 
@@ -39,9 +46,14 @@ public struct FrameRate: Codable, Sendable, Hashable, CustomStringConvertible {
     /// Drop-frame counting; only honoured at NTSC rates whose nominal rate is a multiple of 30.
     public var dropFrame: Bool
 
+    /// Fastest rate counted: 1,000 frames a second (high-speed cameras record at most this; a file claiming more
+    /// is refused where it is read, and this init brings any other value into range rather than overflow).
+    public static let maxNominal = 1000
+
     public init(numerator: Int, denominator: Int = 1, dropFrame: Bool = false) {
-        self.numerator = max(1, numerator)
-        self.denominator = max(1, denominator)
+        let d = min(max(1, denominator), 1_000_000)
+        self.numerator = min(max(1, numerator), Self.maxNominal * d)
+        self.denominator = d
         self.dropFrame = false
         self.dropFrame = dropFrame && canDropFrames
     }
@@ -51,6 +63,10 @@ public struct FrameRate: Codable, Sendable, Hashable, CustomStringConvertible {
     /// such as 2997/100 or a VFR average; timecode needs the exact standard one.
     public static func standard(_ fps: Double, dropFrame: Bool = false) -> FrameRate {
         guard fps.isFinite, fps > 0 else { return FrameRate(numerator: 25) }
+        return nearest(min(fps, Double(maxNominal)), dropFrame: dropFrame)
+    }
+
+    private static func nearest(_ fps: Double, dropFrame: Bool) -> FrameRate {
         let candidates: [(Int, Int)] = [(24000, 1001), (24, 1), (25, 1), (30000, 1001), (30, 1), (48000, 1001), (48, 1),
                                         (50, 1), (60000, 1001), (60, 1), (100, 1), (120000, 1001), (120, 1)]
         for (n, d) in candidates where abs(Double(n) / Double(d) - fps) / fps < 0.0005 {
@@ -90,7 +106,7 @@ public struct FrameRate: Codable, Sendable, Hashable, CustomStringConvertible {
 
     /// The frame nearest `seconds` (a frame's start time is `frame / fps`).
     public func frame(atSeconds seconds: Double) -> Int {
-        Int((max(0, seconds) * Double(numerator) / Double(denominator)).rounded())
+        Int((Timecode.bounded(seconds) * Double(numerator) / Double(denominator)).rounded())
     }
 
     /// Seconds at the start of frame `frame`.
@@ -238,8 +254,10 @@ public struct SourceTimecode: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let fraction = try c.decode(String.self, forKey: .frameRate).split(separator: "/").map { Int($0) }
-        guard fraction.count == 2, let n = fraction[0], let d = fraction[1], n > 0, d > 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .frameRate, in: c, debugDescription: "frame_rate must be N/D")
+        guard fraction.count == 2, let n = fraction[0], let d = fraction[1], n > 0, d > 0, d <= 1_000_000,
+              n <= FrameRate.maxNominal * d else {
+            throw DecodingError.dataCorruptedError(forKey: .frameRate, in: c,
+                                                   debugDescription: "frame_rate must be N/D, at most \(FrameRate.maxNominal) frames a second")
         }
         let rate = FrameRate(numerator: n, denominator: d, dropFrame: try c.decodeIfPresent(Bool.self, forKey: .dropFrame) ?? false)
         let text = try c.decode(String.self, forKey: .start)

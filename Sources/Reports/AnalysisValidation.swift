@@ -23,8 +23,14 @@ public enum AnalysisValidation {
             guard let v else { return nil }
             return v.isFinite && v >= 0 && v <= 1 + 1e-9 ? nil : "\(at) is \(v); it must be between 0 and 1"
         }
+        // Times beyond the longest clock (48 h) would overflow frame and timecode arithmetic downstream.
         func time(_ v: Double, _ at: String) -> String? {
-            v.isFinite && v >= 0 ? nil : "\(at) is \(v); it must be a non-negative number of seconds"
+            v.isFinite && v >= 0 && v <= Timecode.maxSeconds
+                ? nil : "\(at) is \(v); it must be a number of seconds from 0 to \(Int(Timecode.maxSeconds)) (48 hours)"
+        }
+        func interval(_ start: Double, _ end: Double, _ at: String) -> String? {
+            if let p = time(start, "\(at).start") ?? time(end, "\(at).end") { return p }
+            return end < start ? "\(at) ends (\(end)) before it starts (\(start))" : nil
         }
         if let p = time(a.duration, "duration") ?? share(a.face.coverage, "face.coverage") ?? share(a.voice.coverage, "voice.coverage")
             ?? time(a.voice.speechSeconds, "voice.speechSeconds")
@@ -32,19 +38,22 @@ public enum AnalysisValidation {
             ?? share(a.congruence.score, "congruence.score") {
             return p
         }
-        if let r = a.frameRate, !(r.isFinite && r > 0) { return "frameRate is \(r); it must be a positive number" }
+        if let r = a.frameRate, !(r.isFinite && r > 0 && r <= Double(FrameRate.maxNominal)) {
+            return "frameRate is \(r); it must be a positive number of frames a second, at most \(FrameRate.maxNominal)"
+        }
         for (i, f) in a.face.frames.enumerated() {
             if let p = time(f.t, "face.frames[\(i)].t") ?? probabilities(f.probabilities, "face.frames[\(i)].probabilities") { return p }
         }
         for (i, s) in a.voice.segments.enumerated() {
-            if let p = time(s.start, "voice.segments[\(i)].start") ?? time(s.end, "voice.segments[\(i)].end")
-                ?? probabilities(s.probabilities, "voice.segments[\(i)].probabilities") {
+            if let p = interval(s.start, s.end, "voice.segments[\(i)]") ?? probabilities(s.probabilities, "voice.segments[\(i)].probabilities") {
                 return p
             }
-            if s.end < s.start { return "voice.segments[\(i)] ends (\(s.end)) before it starts (\(s.start))" }
+        }
+        for (i, s) in a.verdict.spans.enumerated() {
+            if let p = interval(s.start, s.end, "verdict.spans[\(i)]") { return p }
         }
         for (i, s) in a.congruence.segments.enumerated() {
-            if let p = share(s.score, "congruence.segments[\(i)].score") ?? share(s.faceCoverage, "congruence.segments[\(i)].faceCoverage")
+            if let p = interval(s.start, s.end, "congruence.segments[\(i)]") ?? share(s.score, "congruence.segments[\(i)].score") ?? share(s.faceCoverage, "congruence.segments[\(i)].faceCoverage")
                 ?? probabilities(s.face, "congruence.segments[\(i)].face") ?? probabilities(s.voice, "congruence.segments[\(i)].voice") {
                 return p
             }

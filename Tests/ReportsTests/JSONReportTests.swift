@@ -1,6 +1,7 @@
 import Director
 import Foundation
 import Reports
+import TakeSenseTestSupport
 import Testing
 
 @Suite struct JSONReportTests {
@@ -100,6 +101,56 @@ import Testing
             try AnalysisReader.decode(JSONSerialization.data(withJSONObject: single), path: "t.json")
         }
         #expect(missing.description == "t.json: missing \"coverage\" at face")
+    }
+
+    /// FuzzAnalysisJSON's find (session 7): a verdict span starting at 12666666666666666666 s trapped converting
+    /// seconds to frames while the text summary gave it a timecode. Times, spans and frame rates are now bounded
+    /// when read (48 hours, 1,000 frames a second) and the timecode arithmetic saturates instead of trapping.
+    @Test func timesBeyondAnyClockAreRefusedWhereTheyAreRead() throws {
+        let find = try Data(contentsOf: Repository.root.appendingPathComponent("Fuzz/Seeds/analysis-huge-span-start.json"))
+        let error = try #require(throws: ReportError.self) { try AnalysisReader.decode(find, path: "find.json") }
+        #expect(error.description.hasPrefix("find.json: "))
+        #expect(error.description.contains("takes[0].verdict.spans[1].start is 1.266666666666666"), "\(error.description)")
+        #expect(!error.description.contains("\n"))
+
+        let take = try #require(try JSONSerialization.jsonObject(with: JSONReportWriter().encode(Fixtures.retakeTake())) as? [String: Any])
+        func refused(_ edit: (inout [String: Any]) -> Void, _ needle: String) throws {
+            var t = take
+            edit(&t)
+            let e = try #require(throws: ReportError.self) { try AnalysisReader.decode(JSONSerialization.data(withJSONObject: t), path: "t.json") }
+            #expect(e.description.contains(needle), "\(e.description)")
+        }
+        func span(_ key: String, _ value: Double) -> (inout [String: Any]) -> Void {
+            { t in
+                var verdict = t["verdict"] as! [String: Any], spans = verdict["spans"] as! [[String: Any]]
+                spans[0][key] = value
+                verdict["spans"] = spans
+                t["verdict"] = verdict
+            }
+        }
+        try refused(span("start", 1e300), "verdict.spans[0].start")
+        try refused(span("end", -2), "verdict.spans[0].end")
+        try refused(span("end", 0), "verdict.spans[0] ends")
+        try refused({ $0["duration"] = 172_801.0 }, "duration is 172801")
+        try refused({ $0["frame_rate"] = 1e20 }, "frameRate")
+        try refused({ t in
+            var c = t["congruence"] as! [String: Any], segments = c["segments"] as! [[String: Any]]
+            segments[0]["start"] = 9e18
+            c["segments"] = segments
+            t["congruence"] = c
+        }, "congruence.segments[0].start")
+        try refused({ t in
+            t["source_timecode"] = ["start": "01:00:00:00", "frame_rate": "9223372036854775807/1"]
+        }, "frame_rate")
+
+        // The arithmetic itself cannot trap, whatever a caller passes.
+        #expect(Timecode.short(1e300) == "48:00:00.0")
+        #expect(Timecode.srt(.infinity) == "48:00:00,000")
+        #expect(Timecode.smpte(9e18, fps: Int.max) == "48:00:00:00")
+        #expect(FrameRate(numerator: Int.max).nominal == FrameRate.maxNominal)
+        #expect(FrameRate.standard(1e300).fps == 1000)
+        #expect(FrameRate.fps25.frame(atSeconds: .nan) == 0)
+        #expect(SourceTimecode(rate: .fps25).timecode(atSeconds: 1e300).description == "00:00:00:00")
     }
 
     @Test func missingFileIsUnreadable() throws {
