@@ -5,7 +5,8 @@
 # one female). Per fold: train with that pair held out (validation = 10 % of the other speakers, chosen by the
 # recipe), then evaluate the fold's best model on the pair. Resumable: a fold with WORK/ft-cv/NAME/fold-AA-BB.json
 # is skipped, an interrupted fold continues from its checkpoint (--resume). The summary (mean ± sd over the folds
-# done) goes to WORK/ft-cv/NAME/summary.txt.
+# done) goes to WORK/ft-cv/NAME/summary.txt, every held-out clip's probabilities to fold-AA-BB.csv
+# (Scripts/voice_ensemble_cv.py averages them with the frozen recipe's out-of-fold predictions).
 #
 #   Scripts/voice_finetune_cv.sh [SHARED_DATA_DIR] [WORK_DIR] [NAME] [-- extra `train voice` options]
 #   e.g. Scripts/voice_finetune_cv.sh ../shared/data /tmp/takesense-voice block2 -- --trainable-blocks 1 --output-layer 2
@@ -34,7 +35,7 @@ for k in ${FOLDS:-$(seq 1 10)}; do
   "$bin" train voice --recipe efficient --data "ravdess=$data/ravdess" --init "$work/whisper-tiny-en.safetensors" \
       --test-speakers "ravdess:$a,ravdess:$b" --output "$run" "${resume[@]}" "$@" > "$run.log" 2>&1
   "$bin" evaluate voice --model "$run/best.safetensors" --data "ravdess=$data/ravdess" --speakers "$a,$b" \
-      --json "$result.partial" >> "$run.log" 2>&1
+      --json "$result.partial" --predictions "$out/fold-$a-$b.csv" >> "$run.log" 2>&1
   mv "$result.partial" "$result"
 done
 

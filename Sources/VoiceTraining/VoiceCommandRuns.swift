@@ -38,11 +38,13 @@ extension VoiceEvaluation {
     /// `takesense evaluate voice`: `voice` on every clip of the corpora (only `speakers` when given; each padded to 30 s
     /// with `pad30s`), with a progress line on standard error. Returns the report and the lines that show it: the per-class report, the
     /// calibration (ECE, NLL at the model's temperature), accuracy, macro-F1 and speed.
+    /// `predictions`: also write every clip's probabilities as CSV (``predictionsCSV(_:samples:)``).
     public static func run(_ voice: VoiceEmotionModel, corpora: [DatasetSpec], speakers: String?,
-                           pad30s: Bool) throws -> (report: EvaluationReport, lines: [String]) {
+                           pad30s: Bool, predictions csv: URL? = nil) throws -> (report: EvaluationReport, lines: [String]) {
         if pad30s { voice.padTo30s = true }
         let clips = try clips(corpora, labels: voice.labels, speakers: speakers)
         let predictions = try predictWithProgress(voice, clips)
+        if let csv { try Data(predictionsCSV(predictions, samples: clips.samples).utf8).write(to: csv, options: .atomic) }
         let (report, seconds) = (try predictions.report(), predictions.seconds)
         let audioSeconds = Double(clips.audio.reduce(0) { $0 + $1.count }) / 16000
         return (report, [

@@ -71,6 +71,26 @@ public enum VoiceEvaluation {
         return (try p.report(), p.seconds)
     }
 
+    /// Every clip's prediction, one row per clip in `samples`' order: `path,corpus,speaker,truth,predicted`, then
+    /// the (temperature-scaled) probability of each label, 9 significant digits — what out-of-fold analyses
+    /// (calibration, ensembles of models) read back. Paths with a comma, quote or line break are quoted (RFC 4180).
+    public static func predictionsCSV(_ p: Predictions, samples: [SpeechSample]) throws -> String {
+        guard samples.count == p.truth.count else {
+            throw TorchError("\(samples.count) clips but \(p.truth.count) predictions")
+        }
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var lines = [(["path", "corpus", "speaker", "truth", "predicted"] + p.labels.map { "p_\($0)" }).joined(separator: ",")]
+        for (i, sample) in samples.enumerated() {
+            let row = [field(sample.path), sample.corpus.rawValue, field(sample.speaker), p.labels[p.truth[i]], p.labels[p.predicted[i]]]
+                + p.probabilities[i].map { String(format: "%.9g", $0) }
+            lines.append(row.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// `19,20` (those speakers in every corpus that has them) or `ravdess:19,cremad:1001`.
     public static func parseSpeakers(_ list: String, in samples: [SpeechSample]) throws -> Set<SpeakerRef> {
         let present = Set(samples.map(\.speakerRef))

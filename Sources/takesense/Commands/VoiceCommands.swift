@@ -93,6 +93,8 @@ struct EvaluateVoice: ParsableCommand {
     @Flag(name: .customLong("pad-30s"), help: "Zero-pad every clip to 30 s (the study's protocol).") var pad30s = false
     @Option(help: "Write the report as JSON.") var json: String?
     @Option(help: "Write the confusion matrix as SVG.") var confusionSvg: String?
+    @Option(help: "Write every clip's prediction as CSV: path, corpus, speaker, truth, predicted, one probability per label.")
+    var predictions: String?
     @Option(help: "Speaker-independent K-fold cross-validation of a statistics-head recipe on a frozen encoder (--init) instead of evaluating a model file.")
     var cv: Int?
     @Option(name: .customLong("init"), help: "With --cv: the pretrained Whisper encoder (safetensors from `takesense models import-whisper`).")
@@ -102,11 +104,15 @@ struct EvaluateVoice: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
-        try OutputGuard.refuse(files: [("--json", json), ("--confusion-svg", confusionSvg)], inputs: [model])
+        try OutputGuard.refuse(files: [("--json", json), ("--confusion-svg", confusionSvg), ("--predictions", predictions)], inputs: [model])
         try engine.apply()
-        if let cv { return try runCrossValidation(k: cv) }
+        if let cv {
+            guard predictions == nil else { throw Failure("--predictions: with --cv the out-of-fold logits are in --json (oof_paths, oof_logits)") }
+            return try runCrossValidation(k: cv)
+        }
         let voice = try VoiceEmotionModel(contentsOf: try BundledModels.voice(model))
-        let (report, lines) = try VoiceEvaluation.run(voice, corpora: try DatasetSpec.corpora(data), speakers: speakers, pad30s: pad30s)
+        let (report, lines) = try VoiceEvaluation.run(voice, corpora: try DatasetSpec.corpora(data), speakers: speakers, pad30s: pad30s,
+                                                      predictions: predictions.map { URL(fileURLWithPath: $0) })
         for line in lines { print(line) }
         try report.write(json: json, confusionSVG: confusionSvg)
     }

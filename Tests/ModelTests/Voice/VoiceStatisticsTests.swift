@@ -345,4 +345,53 @@ struct VoiceCrossValidationCLITests {
         let otherCache = try Self.run(args.map { $0 == encoder.path ? otherEncoder.path : $0 }, in: dir)
         #expect(otherCache.status != 0 && otherCache.err.contains("ravdess-copies1.safetensors"), "\(otherCache.err)")
     }
+
+    /// `evaluate voice --predictions`: one row per clip with the model's own probabilities for that clip (checked
+    /// against the library run in-process), the argmax as `predicted`, and the same counts as the JSON's confusion.
+    @Test(.enabled(if: executable != nil && ShippedVoiceModel.present, "the takesense executable or the shipped voice model is missing"))
+    func predictionsCSVHoldsEveryClipsProbabilities() throws {
+        let dir = try VoiceFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let codes = [1: 220.0, 3: 330, 4: 180, 5: 400, 6: 270, 7: 150]
+        for actor in 1...2 {
+            let folder = dir.appendingPathComponent(String(format: "ravdess/Actor_%02d", actor))
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for (code, hz) in codes {
+                let clip = VoiceStatisticsTests.clip(12000, hz * (1 + 0.05 * Double(actor)), seed: Double(actor))
+                try Self.wav(clip).write(to: folder.appendingPathComponent(String(format: "03-01-%02d-01-01-01-%02d.wav", code, actor)))
+            }
+        }
+        let model = ShippedVoiceModel.file.path
+        let result = try Self.run(["evaluate", "voice", "--model", model, "--data", "ravdess=ravdess", "--speakers", "02",
+                                   "--predictions", "p.csv", "--json", "e.json"], in: dir)
+        #expect(result.status == 0, "\(result.err)")
+        let lines = try String(contentsOf: dir.appendingPathComponent("p.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.first == "path,corpus,speaker,truth,predicted,p_angry,p_disgust,p_fear,p_happy,p_neutral,p_sad")
+        let rows = lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == 6)
+
+        let voice = try VoiceEmotionModel(contentsOf: ShippedVoiceModel.file)
+        let clips = try VoiceEvaluation.clips([DatasetSpec(parsing: "ravdess=\(dir.appendingPathComponent("ravdess").path)")],
+                                              labels: voice.labels, speakers: "02")
+        var confusion = Array(repeating: Array(repeating: 0, count: 6), count: 6)
+        for row in rows {
+            #expect(row[1] == "ravdess" && row[2] == "02")
+            let p = row[5...].compactMap(Double.init)
+            #expect(p.count == 6 && abs(p.reduce(0, +) - 1) < 1e-6)
+            let top = p.indices.max { p[$0] < p[$1] }!
+            #expect(row[4] == voice.labels[top])
+            let i = try #require(clips.samples.firstIndex { URL(fileURLWithPath: $0.path).lastPathComponent == URL(fileURLWithPath: row[0]).lastPathComponent })
+            #expect(row[3] == clips.labels[clips.targets[i]])
+            let reference = try voice.probabilities(samples: clips.audio[i]).map(Double.init)
+            #expect(zip(p, reference).allSatisfy { abs($0 - $1) < 1e-6 }, "\(row[0]): \(p) vs \(reference)")
+            confusion[voice.labels.firstIndex(of: row[3])!][top] += 1
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("e.json"))) as! [String: Any]
+        #expect(json["confusion"] as? [[Int]] == confusion)
+
+        // --cv has its own per-clip output (the JSON's out-of-fold logits): --predictions there is an error, not ignored.
+        let withCV = try Self.run(["evaluate", "voice", "--cv", "2", "--init", model, "--data", "ravdess=ravdess", "--predictions", "q.csv"], in: dir)
+        #expect(withCV.status != 0 && withCV.err.contains("--predictions"), "\(withCV.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("q.csv").path))
+    }
 }
