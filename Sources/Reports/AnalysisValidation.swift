@@ -53,7 +53,8 @@ public enum AnalysisValidation {
             if let p = interval(s.start, s.end, "verdict.spans[\(i)]") { return p }
         }
         for (i, s) in a.congruence.segments.enumerated() {
-            if let p = interval(s.start, s.end, "congruence.segments[\(i)]") ?? share(s.score, "congruence.segments[\(i)].score") ?? share(s.faceCoverage, "congruence.segments[\(i)].faceCoverage")
+            if let p = interval(s.start, s.end, "congruence.segments[\(i)]") ?? share(s.score, "congruence.segments[\(i)].score")
+                ?? share(s.faceCoverage, "congruence.segments[\(i)].faceCoverage")
                 ?? probabilities(s.face, "congruence.segments[\(i)].face") ?? probabilities(s.voice, "congruence.segments[\(i)].voice") {
                 return p
             }
