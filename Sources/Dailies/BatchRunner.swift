@@ -38,6 +38,8 @@ public struct BatchProgress: Sendable {
 
     static func clock(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite, seconds >= 0 else { return "--:--:--" }
+        // A stalled run (rate near 0) over files claiming huge durations gives an ETA past Int's range.
+        guard seconds < 360_000 else { return ">99:59:59" }
         let s = Int(seconds.rounded())
         return String(format: "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
     }

@@ -45,7 +45,7 @@ public enum SVG {
 
     /// "01:05", "1:02:03".
     static func clock(_ seconds: Double) -> String {
-        let s = Int(max(0, seconds).rounded())
+        let s = Int(Timecode.bounded(seconds).rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
                          : String(format: "%02d:%02d", s / 60, s % 60)
     }

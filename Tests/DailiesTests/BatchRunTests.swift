@@ -1,10 +1,22 @@
-import Dailies
+@testable import Dailies
 import Foundation
 import Testing
 
 /// The pieces `batch run`, `batch report` and `correlate --store` call (`Sources/Dailies/BatchRun.swift`).
 @Suite("Batch run helpers: shard choice, store names, summary line, store reports")
 struct BatchRunTests {
+    @Test("The progress line's ETA: clock time, dashes before the first take, and a cap instead of a trap when stalled")
+    func progressETA() {
+        var p = BatchProgress(done: 1, total: 4, footageDone: 60, footageTotal: 240, elapsed: 30, rate: 2, current: "A.mov")
+        #expect(p.line == "1/4 takes · 1.0/4.0 footage min · ETA 00:01:30 · A.mov")
+        p.rate = nil
+        #expect(p.line.contains("ETA --:--:--"))
+        // A stalled run (rate 0) over files claiming 9e12 s each: the ETA is past Int's range.
+        p.rate = 0
+        p.footageTotal = 9e12
+        #expect(p.line.contains("ETA >99:59:59"))
+    }
+
     @Test("--shard wins over the environment, which wins over the whole batch")
     func shardChoice() throws {
         let slurm = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"]
