@@ -4,6 +4,9 @@ import Foundation
 /// What `probe(_:)` reports about a file: container and streams, as FFmpeg sees them. Codable (JSON
 /// via `JSONEncoder`); `text` (and `description`) is a human-readable rendering.
 public struct MediaInfo: Codable, Sendable, Equatable {
+    /// The fastest video frame rate believed (frames per second); a stream claiming more has no `frameRate`.
+    public static let maxFrameRate = 1000.0
+
     /// The file's path.
     public var file: String
     /// FFmpeg's short container name(s), e.g. "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "wav".
@@ -89,7 +92,7 @@ public struct StreamInfo: Codable, Sendable, Equatable {
     public var width: Int?
     /// Coded height in pixels.
     public var height: Int?
-    /// Average frame rate (frames per second), FFmpeg's `avg_frame_rate`.
+    /// Average frame rate (frames per second), FFmpeg's `avg_frame_rate`; nil when unknown or above `maxFrameRate`.
     public var frameRate: Double?
     /// The same rate exactly, as a fraction "30000/1001" (29.97) or "25/1": timecode counts on it.
     public var frameRateFraction: String?
@@ -195,7 +198,9 @@ private func streamInfo(_ stream: UnsafeMutablePointer<AVStream>, index: Int) ->
             info.height = h
         }
         let avg = stream.pointee.avg_frame_rate
-        if avg.num > 0, avg.den > 0 {
+        // Above 1,000 frames a second (a broken header, a one-frame file) the rate is unknown, not trusted: timecode
+        // and reports count frames at most that fast (Director's FrameRate.maxNominal).
+        if avg.num > 0, avg.den > 0, av_q2d(avg) <= MediaInfo.maxFrameRate {
             info.frameRate = av_q2d(avg)
             info.frameRateFraction = "\(avg.num)/\(avg.den)"
         }

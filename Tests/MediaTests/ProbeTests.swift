@@ -38,6 +38,19 @@ struct ProbeTests {
         #expect((audio.bitRate ?? 0) > 0)
     }
 
+    /// A rate no camera records (2,000 frames a second here; broken headers claim far more) is not believed:
+    /// an analysis would otherwise carry a frame rate that reading it back refuses (issue 18).
+    @Test("A video stream above 1,000 frames a second has no frame rate")
+    func implausibleFrameRate() throws {
+        let url = try Fixtures.make("2000fps.mp4", ["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=2000:duration=0.05",
+                                                    "-c:v", "libx264", "-pix_fmt", "yuv420p"]).get()
+        let video = try #require(try probe(url).video)
+        #expect(video.codec == "h264" && video.width == 64)
+        #expect(video.frameRate == nil && video.frameRateFraction == nil)
+        let normal = try #require(try probe(try Fixtures.avMP4.get()).video)
+        #expect(normal.frameRate == 30)
+    }
+
     @Test("JSON round trip")
     func json() throws {
         let info = try probe(try Fixtures.webm.get())

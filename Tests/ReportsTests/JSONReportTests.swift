@@ -1,5 +1,6 @@
 import Director
 import Foundation
+import Media
 import Reports
 import TakeSenseTestSupport
 import Testing
@@ -148,6 +149,8 @@ import Testing
         #expect(Timecode.srt(.infinity) == "48:00:00,000")
         #expect(Timecode.smpte(9e18, fps: Int.max) == "48:00:00:00")
         #expect(FrameRate(numerator: Int.max).nominal == FrameRate.maxNominal)
+        // What analyze believes of a video stream is what reading its analysis back accepts.
+        #expect(MediaInfo.maxFrameRate == Double(FrameRate.maxNominal))
         #expect(FrameRate.standard(1e300).fps == 1000)
         #expect(FrameRate.fps25.frame(atSeconds: .nan) == 0)
         #expect(SourceTimecode(rate: .fps25).timecode(atSeconds: 1e300).description == "00:00:00:00")
