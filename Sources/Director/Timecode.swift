@@ -49,9 +49,11 @@ public struct FrameRate: Codable, Sendable, Hashable, CustomStringConvertible {
     /// Fastest rate counted: 1,000 frames a second (high-speed cameras record at most this; a file claiming more
     /// is refused where it is read, and this init brings any other value into range rather than overflow).
     public static let maxNominal = 1000
+    /// Largest denominator kept (rates are fractions such as 30000/1001 or a VFR average over 1000).
+    public static let maxDenominator = 1_000_000
 
     public init(numerator: Int, denominator: Int = 1, dropFrame: Bool = false) {
-        let d = min(max(1, denominator), 1_000_000)
+        let d = min(max(1, denominator), Self.maxDenominator)
         self.numerator = min(max(1, numerator), Self.maxNominal * d)
         self.denominator = d
         self.dropFrame = false
@@ -254,7 +256,7 @@ public struct SourceTimecode: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let fraction = try c.decode(String.self, forKey: .frameRate).split(separator: "/").map { Int($0) }
-        guard fraction.count == 2, let n = fraction[0], let d = fraction[1], n > 0, d > 0, d <= 1_000_000,
+        guard fraction.count == 2, let n = fraction[0], let d = fraction[1], n > 0, d > 0, d <= FrameRate.maxDenominator,
               n <= FrameRate.maxNominal * d else {
             throw DecodingError.dataCorruptedError(forKey: .frameRate, in: c,
                                                    debugDescription: "frame_rate must be N/D, at most \(FrameRate.maxNominal) frames a second")
