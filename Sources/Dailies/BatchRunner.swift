@@ -1,3 +1,4 @@
+import Datasets
 import Director
 import Foundation
 import Reports
@@ -103,7 +104,7 @@ public struct BatchRunner: Sendable {
         var state = BatchProgress(done: 0, total: todo.count, footageDone: 0, footageTotal: todo.reduce(0) { $0 + ($1.0.seconds ?? 0) },
                                   elapsed: 0, rate: nil, current: nil)
         for (input, hash) in todo {
-            state.current = (input.path as NSString).lastPathComponent
+            state.current = PathName.last(input.path)
             state.elapsed = Date().timeIntervalSince(started)
             progress(state)
             let url = URL(fileURLWithPath: input.path)

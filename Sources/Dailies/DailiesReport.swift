@@ -1,3 +1,4 @@
+import Datasets
 import Director
 import Foundation
 import Reports
@@ -65,7 +66,7 @@ public struct DailiesReport: Sendable {
 
     /// The dashboard page: self-contained, no script, no outside resource.
     public func dashboard(reportsFolder: String) -> String {
-        let groups = Dictionary(grouping: records) { ($0.path as NSString).deletingLastPathComponent }
+        let groups = Dictionary(grouping: records) { PathName.directory($0.path) }
         var html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>TakeSense dailies</title>
@@ -86,7 +87,7 @@ public struct DailiesReport: Sendable {
             html += "<h2>\(Self.escape(folder.isEmpty ? "." : folder))</h2>\n"
                 + "<table><tr><th>Take</th><th>Decision</th><th>Face</th><th>Voice</th><th>Reasons</th></tr>\n"
             for r in rows {
-                let name = Self.escape((r.path as NSString).lastPathComponent)
+                let name = Self.escape(PathName.last(r.path))
                 if r.status == .failed {
                     html += "<tr><td>\(name)</td><td class=\"failed\">FAILED</td><td></td><td></td><td>\(Self.escape(r.error ?? ""))</td></tr>\n"
                     continue

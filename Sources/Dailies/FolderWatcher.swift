@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Finds takes in a folder (recursive) as recorders finish them: a file is ready once its size and modification
@@ -53,7 +54,7 @@ public struct FolderWatcher: Sendable {
         guard let walker = fm.enumerator(atPath: folder) else { return [] }
         var out: [(String, Int64, Date)] = []
         while let relative = walker.nextObject() as? String {
-            if (relative as NSString).lastPathComponent.hasPrefix(".") { walker.skipDescendants(); continue }
+            if PathName.last(relative).hasPrefix(".") { walker.skipDescendants(); continue }
             let path = (folder as NSString).appendingPathComponent(relative)
             guard let a = try? fm.attributesOfItem(atPath: path), a[.type] as? FileAttributeType == .typeRegular else { continue }
             out.append((path, (a[.size] as? NSNumber)?.int64Value ?? 0, a[.modificationDate] as? Date ?? .distantPast))

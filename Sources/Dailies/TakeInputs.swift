@@ -71,7 +71,7 @@ public enum TakeInputs {
         guard let walker = fm.enumerator(atPath: folder) else { return [] }
         var found: [TakeInput] = []
         while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
+            let name = PathName.last(relative)
             if name.hasPrefix(".") { walker.skipDescendants(); continue }
             let path = (folder as NSString).appendingPathComponent(relative)
             var dir: ObjCBool = false

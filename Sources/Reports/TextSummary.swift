@@ -1,3 +1,4 @@
+import Datasets
 import Director
 import Foundation
 
@@ -5,7 +6,7 @@ import Foundation
 public enum TextSummary {
     /// A few lines per take: verdict, face, voice, congruence, reasons and spans.
     public static func take(_ t: TakeAnalysis) -> String {
-        let name = (t.take as NSString).lastPathComponent
+        let name = PathName.last(t.take)
         var lines = ["\(name)  (\(Timecode.short(t.duration)))  \(t.verdict.decision.rawValue.uppercased())"]
         if let e = t.face.emotion, let p = t.face.probabilities[e] {
             var s = String(format: "  face   %@ %.2f, seen in %.0f%% of %d sampled frames", e, p, t.face.coverage * 100, t.face.sampledFrames)
@@ -48,7 +49,7 @@ public enum TextSummary {
         var parts = c.takes.map(take)
         if c.takes.count > 1 {
             var lines = ["Ranking (best first):"]
-            for r in c.ranking { lines.append("  \(r.rank). \((r.take as NSString).lastPathComponent)  \(r.reason)") }
+            for r in c.ranking { lines.append("  \(r.rank). \(PathName.last(r.take))  \(r.reason)") }
             parts.append(lines.joined(separator: "\n"))
         }
         return parts.joined(separator: "\n\n")

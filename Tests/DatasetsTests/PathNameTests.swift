@@ -1,0 +1,61 @@
+import Datasets
+import Foundation
+import Testing
+
+/// PathName against NSString's path methods, the reference on every input where corelibs-foundation does not trap.
+@Suite("Path names")
+struct PathNameTests {
+    /// Every path of up to `length` characters over an alphabet with the separators, dots and a non-ASCII letter.
+    static func paths(upTo length: Int) -> [String] {
+        var all = [""], frontier = [""]
+        for _ in 0..<length {
+            frontier = frontier.flatMap { p in ["a", "/", ".", "é"].map { p + $0 } }
+            all += frontier
+        }
+        return all
+    }
+
+    /// The examples of Apple's NSString documentation (lastPathComponent, deletingLastPathComponent).
+    @Test func documentedExamples() {
+        for (path, name) in [("/tmp/scratch.tiff", "scratch.tiff"), ("/tmp/scratch", "scratch"), ("/tmp/", "tmp"),
+                             ("scratch///", "scratch"), ("/", "/"), ("", "")] {
+            #expect(PathName.last(path) == name, "\(path)")
+        }
+        for (path, folder) in [("/tmp/scratch.tiff", "/tmp"), ("/tmp/lock/", "/tmp"), ("/tmp/", "/"), ("/tmp", "/"), ("/", "/"),
+                               ("scratch.tiff", "")] {
+            #expect(PathName.directory(path) == folder, "\(path)")
+        }
+    }
+
+    /// NSString.lastPathComponent traps only with three slashes in a row (FuzzAnalysisJSON's find was `a.mp4////)//`);
+    /// everywhere else it is the reference.
+    @Test func lastAgreesWithNSStringWhereItDoesNotTrap() {
+        var compared = 0
+        for p in Self.paths(upTo: 6) where !p.contains("///") {
+            #expect(PathName.last(p) == (p as NSString).lastPathComponent, "\(p)")
+            compared += 1
+        }
+        #expect(compared > 4_000)
+    }
+
+    /// NSString.deletingLastPathComponent traps on any path without an inner slash ("take.mp4"), so the reference is
+    /// the path itself: the folder, a slash and the name give back the path with repeated and trailing slashes removed.
+    @Test func directoryAndNameRebuildThePath() {
+        for p in Self.paths(upTo: 7) {
+            let tidy = p.split(separator: "/").joined(separator: "/")
+            let rebuilt: String
+            switch (PathName.directory(p), PathName.last(p)) {
+            case ("", let name): rebuilt = name
+            case ("/", "/"): rebuilt = "/"
+            case ("/", let name): rebuilt = "/" + name
+            case (let folder, let name): rebuilt = folder + "/" + name
+            }
+            #expect(rebuilt == (p.hasPrefix("/") ? "/" + tidy : tidy), "\(p)")
+            if p.contains("/"), !p.hasPrefix("/"), !p.contains("///") {
+                // Where NSString has an inner slash to cut at, it agrees too.
+                let inner = p.split(separator: "/").count > 1
+                if inner { #expect(PathName.directory(p) == (p as NSString).deletingLastPathComponent, "\(p)") }
+            }
+        }
+    }
+}
