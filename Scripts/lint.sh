@@ -17,7 +17,7 @@ if [ -n "$long" ]; then
     echo "$long" >&2
     status=1
 fi
-# Foundation's NSString path methods trap on ordinary paths on Linux ("take.mp4", "a///b//"): PathName instead
+# Foundation's NSString path methods trap on valid paths on Linux ("a", "a///b//"): PathName instead
 # (Sources/Datasets/PathNames.swift says which).
 trapping=$(grep -rnE --include='*.swift' 'as NSString\)\.(lastPathComponent|deletingLastPathComponent|pathExtension|deletingPathExtension)' \
     Sources | cut -d: -f1,2 | sed 's/$/: NSString path method that traps on Linux; use PathName/' || true)

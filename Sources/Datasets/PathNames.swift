@@ -1,11 +1,12 @@
 /// The name and the folder of a path, from its text alone.
 ///
-/// Swift-corelibs-foundation's `NSString` path methods trap (SIGILL, "Illegal instruction") on ordinary text:
-/// `deletingLastPathComponent` on any path without a slash inside ("take.mp4", "a/"), and `lastPathComponent`,
+/// Swift-corelibs-foundation's `NSString` path methods trap (SIGILL, "Illegal instruction") on valid paths:
+/// `deletingLastPathComponent` on a one-character name ("a", "./", "b//"), and `lastPathComponent`,
 /// `deletingLastPathComponent`, `pathExtension` and `deletingPathExtension` on three slashes before a name followed
 /// by two trailing ones ("a///b//"). FuzzAnalysisJSON found the second through an analysis JSON whose `take` was
-/// `a.mp4////)//` (Swift 6.3.1 on Linux). A path comes from the user, a manifest or a JSON file, so TakeSense uses
-/// these instead; `Scripts/lint.sh` refuses the `NSString` methods in Sources. `URL`'s methods do not trap.
+/// `a.mp4////)//` (Swift 6.3.1 on Linux; every path of up to six characters over "a", "/" and "." tried). A path
+/// comes from the user, a manifest or a JSON file, so TakeSense uses these instead; `Scripts/lint.sh` refuses the
+/// `NSString` methods in Sources. `URL`'s methods do not trap.
 ///
 /// Both follow `NSString`'s documented behaviour on Apple's platforms: repeated slashes count as one and trailing
 /// slashes are ignored.

@@ -127,6 +127,18 @@ struct BatchCLITests {
         #expect(reported.first { $0["take"] as? String == "day1/A/take1.mp4" }.map { NSDictionary(dictionary: $0) } == single)
     }
 
+    @Test("A one-character file name is grouped in the dashboard (Foundation's NSString.deletingLastPathComponent trapped on it)")
+    func oneCharacterNameInTheDashboard() throws {
+        let dir = try Takesense.temporaryDirectory()
+        try Data("not a video\n".utf8).write(to: dir.appendingPathComponent("x"))
+        let r = try Takesense.run(["batch", "x", "--store", "s.db", "--threads", "1", "--quiet"], in: dir)
+        #expect(r.status == 1 && r.out.contains("0 analysed, 1 failed"), "\(r.out)")
+        let report = try Takesense.run(["batch", "report", "--store", "s.db", "--html", "r.html"], in: dir)
+        #expect(report.status == 0, "\(report.err)")
+        let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
+        #expect(html.contains("FAILED") && html.contains(">x<"), "\(html)")
+    }
+
     @Test("A failing take is recorded with its one-line error and never stops the batch; a foreign store is refused")
     func failuresAndForeignStore() throws {
         let dir = try Takesense.temporaryDirectory()

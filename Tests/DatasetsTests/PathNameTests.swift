@@ -38,7 +38,7 @@ struct PathNameTests {
         #expect(compared > 4_000)
     }
 
-    /// NSString.deletingLastPathComponent traps on any path without an inner slash ("take.mp4"), so the reference is
+    /// NSString.deletingLastPathComponent traps on one-character names ("a", "./"), so the reference is
     /// the path itself: the folder, a slash and the name give back the path with repeated and trailing slashes removed.
     @Test func directoryAndNameRebuildThePath() {
         for p in Self.paths(upTo: 7) {
