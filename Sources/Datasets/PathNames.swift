@@ -1,10 +1,12 @@
 /// The name and the folder of a path, from its text alone.
 ///
 /// Swift-corelibs-foundation's `NSString` path methods trap (SIGILL, "Illegal instruction") on valid paths:
-/// `deletingLastPathComponent` on a one-character name ("a", "./", "b//"), and `lastPathComponent`,
-/// `deletingLastPathComponent`, `pathExtension` and `deletingPathExtension` on three slashes before a name followed
-/// by two trailing ones ("a///b//"). FuzzAnalysisJSON found the second through an analysis JSON whose `take` was
-/// `a.mp4////)//` (Swift 6.3.1 on Linux; every path of up to six characters over "a", "/" and "." tried). A path
+/// `deletingLastPathComponent` on a one-character name ("a", "./", "b//"); `lastPathComponent` and
+/// `deletingLastPathComponent` on a double slash before a non-ASCII name ("Day 1//Scène.mov"); and those two,
+/// `pathExtension` and `deletingPathExtension` on three slashes before a name followed by two trailing ones
+/// ("a///b//"). FuzzAnalysisJSON found the last through an analysis JSON whose `take` was `a.mp4////)//` (Swift
+/// 6.3.1 on Linux; every path of up to six characters over "a", "/" and ".", and up to five over "a", "/", "é",
+/// tried). A path
 /// comes from the user, a manifest or a JSON file, so TakeSense uses these instead; `Scripts/lint.sh` refuses the
 /// `NSString` methods in Sources. `URL`'s methods do not trap.
 ///
