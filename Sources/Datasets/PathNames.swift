@@ -2,7 +2,7 @@
 ///
 /// Swift-corelibs-foundation's `NSString` path methods trap (SIGILL, "Illegal instruction") on valid paths:
 /// `deletingLastPathComponent` on a one-character name ("a", "./", "b//"); `lastPathComponent` and
-/// `deletingLastPathComponent` on a double slash before a non-ASCII name ("Day 1//Scène.mov"); and those two,
+/// `deletingLastPathComponent` on a double slash before a one-character non-ASCII name ("Day 1//é"); and those two,
 /// `pathExtension` and `deletingPathExtension` on three slashes before a name followed by two trailing ones
 /// ("a///b//"). FuzzAnalysisJSON found the last through an analysis JSON whose `take` was `a.mp4////)//` (Swift
 /// 6.3.1 on Linux; every path of up to six characters over "a", "/" and ".", and up to five over "a", "/", "é",
