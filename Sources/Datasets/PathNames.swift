@@ -6,9 +6,8 @@
 /// `pathExtension` and `deletingPathExtension` on three slashes before a name followed by two trailing ones
 /// ("a///b//"). FuzzAnalysisJSON found the last through an analysis JSON whose `take` was `a.mp4////)//` (Swift
 /// 6.3.1 on Linux; every path of up to six characters over "a", "/" and ".", and up to five over "a", "/", "é",
-/// tried). A path
-/// comes from the user, a manifest or a JSON file, so TakeSense uses these instead; `Scripts/lint.sh` refuses the
-/// `NSString` methods in Sources. `URL`'s methods do not trap.
+/// tried). A path comes from the user, a manifest or a JSON file, so TakeSense uses these instead; `Scripts/lint.sh`
+/// refuses the `NSString` methods in Sources. `URL`'s methods do not trap.
 ///
 /// Both follow `NSString`'s documented behaviour on Apple's platforms: repeated slashes count as one and trailing
 /// slashes are ignored.

@@ -38,7 +38,7 @@ struct PathNameTests {
         #expect(compared > 2_000)
     }
 
-    /// The paths on which NSString traps get the names and folders it gives once their slashes are single.
+    /// The paths on which NSString traps get the name and folder of the same path with single slashes and no trailing one.
     @Test func pathsThatTrapFoundation() {
         for (path, name, folder) in [("a.mp4////)//", ")", "a.mp4"), ("a///b//", "b", "a"), ("Day 1//é", "é", "Day 1"),
                                      ("//é", "é", "/"), ("a", "a", ""), ("./", ".", ""), ("b//", "b", "")] {

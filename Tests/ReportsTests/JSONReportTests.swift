@@ -104,9 +104,6 @@ import Testing
         #expect(missing.description == "t.json: missing \"coverage\" at face")
     }
 
-    /// FuzzAnalysisJSON's find (session 7): a verdict span starting at 12666666666666666666 s trapped converting
-    /// seconds to frames while the text summary gave it a timecode. Times, spans and frame rates are now bounded
-    /// when read (48 hours, 1,000 frames a second) and the timecode arithmetic saturates instead of trapping.
     /// FuzzAnalysisJSON (session 9): a take named `a.mp4////)//` trapped in corelibs-foundation's
     /// NSString.lastPathComponent while the summary named the take; names now come from PathName.
     @Test func takePathsThatTrapFoundationAreNamed() throws {
@@ -122,6 +119,9 @@ import Testing
         #expect(ranked.contains(". )  ") && ranked.contains(". b.mp4  "), "\(ranked)")
     }
 
+    /// FuzzAnalysisJSON's find (session 7): a verdict span starting at 12666666666666666666 s trapped converting
+    /// seconds to frames while the text summary gave it a timecode. Times, spans and frame rates are now bounded
+    /// when read (48 hours, 1,000 frames a second) and the timecode arithmetic saturates instead of trapping.
     @Test func timesBeyondAnyClockAreRefusedWhereTheyAreRead() throws {
         let find = try Data(contentsOf: Repository.root.appendingPathComponent("Fuzz/Seeds/analysis-huge-span-start.json"))
         let error = try #require(throws: ReportError.self) { try AnalysisReader.decode(find, path: "find.json") }
